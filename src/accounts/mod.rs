@@ -1,0 +1,12 @@
+//! Workspaces, people and their roles: the types every page shares, the validation of what
+//! people type, and (server side) the queries and provisioning behind sign-up and admin tasks.
+
+pub mod types;
+pub mod validate;
+
+#[cfg(feature = "ssr")]
+pub mod provisioning;
+#[cfg(feature = "ssr")]
+pub mod repo;
+
+pub use types::*;

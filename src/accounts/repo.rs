@@ -1,0 +1,345 @@
+//! Queries for workspaces, users, invitations and signed-in sessions. Every query that reads a
+//! person's data is scoped by workspace or user id.
+
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::types::{Role, SessionUser};
+use crate::platform::db::Db;
+use crate::platform::ids::new_id;
+use crate::with_db;
+
+#[derive(Debug, Clone, FromRow)]
+struct SessionUserRow {
+    id: String,
+    workspace_id: String,
+    workspace_name: String,
+    email: Option<String>,
+    display_name: Option<String>,
+    role: String,
+    is_instance_owner: bool,
+    timezone: String,
+    session_created_at: DateTime<Utc>,
+    session_last_seen_at: DateTime<Utc>,
+}
+
+/// A signed-in session joined with its person.
+#[derive(Debug, Clone)]
+pub struct LoadedSession {
+    pub user: SessionUser,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub async fn workspace_count(db: &Db) -> Result<i64, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(pool).await)
+}
+
+pub async fn load_session(db: &Db, auth_session_id: &str) -> Result<Option<LoadedSession>, sqlx::Error> {
+    let row: Option<SessionUserRow> = with_db!(db, pool => sqlx::query_as(
+        "SELECT u.id, u.workspace_id, w.name AS workspace_name, u.email, u.display_name, u.role, \
+                u.is_instance_owner, u.timezone, s.created_at AS session_created_at, \
+                s.last_seen_at AS session_last_seen_at \
+         FROM auth_sessions s \
+         JOIN users u ON u.id = s.user_id \
+         JOIN workspaces w ON w.id = u.workspace_id \
+         WHERE s.id = $1 AND u.disabled_at IS NULL AND u.password_hash IS NOT NULL")
+        .bind(auth_session_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.map(|r| LoadedSession {
+        user: SessionUser {
+            id: r.id,
+            workspace_id: r.workspace_id,
+            workspace_name: r.workspace_name,
+            email: r.email.unwrap_or_default(),
+            display_name: r.display_name,
+            role: Role::parse(&r.role).unwrap_or(Role::Member),
+            is_instance_owner: r.is_instance_owner,
+            timezone: r.timezone,
+        },
+        created_at: r.session_created_at,
+        last_seen_at: r.session_last_seen_at,
+    }))
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LoginRow {
+    pub id: String,
+    pub password_hash: Option<String>,
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+pub async fn find_login(db: &Db, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_as(
+        "SELECT id, password_hash, disabled_at FROM users WHERE email = $1 AND password_hash IS NOT NULL")
+        .bind(email)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn email_taken(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
+    Ok(find_login(db, email).await?.is_some())
+}
+
+pub async fn password_hash(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)
+    .map(Option::flatten)
+}
+
+pub async fn set_password_hash(db: &Db, user_id: &str, hash: &str) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(user_id)
+        .bind(hash)
+        .bind(Utc::now())
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn update_profile(db: &Db, user_id: &str, display_name: Option<&str>, timezone: &str) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query(
+        "UPDATE users SET display_name = $2, timezone = $3, updated_at = $4 WHERE id = $1")
+        .bind(user_id)
+        .bind(display_name)
+        .bind(timezone)
+        .bind(Utc::now())
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn touch_login(db: &Db, user_id: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(now)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+// ── Signed-in sessions ───────────────────────────────────────────────────────────────────────
+
+pub async fn create_auth_session(db: &Db, user_id: &str, user_agent: Option<&str>, ip: Option<&str>) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    let now = Utc::now();
+    with_db!(db, pool => sqlx::query(
+        "INSERT INTO auth_sessions (id, user_id, user_agent, ip, created_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $5)")
+        .bind(&id)
+        .bind(user_id)
+        .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+        .bind(ip)
+        .bind(now)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+pub async fn touch_auth_session(db: &Db, id: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query("UPDATE auth_sessions SET last_seen_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn delete_auth_session(db: &Db, id: &str) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query("DELETE FROM auth_sessions WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Ends one of the user's own sessions; false when it is not theirs.
+pub async fn delete_user_session(db: &Db, user_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+    let res = with_db!(db, pool => sqlx::query("DELETE FROM auth_sessions WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(res > 0)
+}
+
+/// Ends every session of the user except `keep`; returns how many ended.
+pub async fn delete_other_sessions(db: &Db, user_id: &str, keep: &str) -> Result<u64, sqlx::Error> {
+    with_db!(db, pool => sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AuthSessionRow {
+    pub id: String,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+pub async fn list_auth_sessions(db: &Db, user_id: &str) -> Result<Vec<AuthSessionRow>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_as(
+        "SELECT id, user_agent, ip, created_at, last_seen_at FROM auth_sessions \
+         WHERE user_id = $1 ORDER BY last_seen_at DESC")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)
+}
+
+// ── Workspace members and settings ───────────────────────────────────────────────────────────
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MemberRow {
+    pub id: String,
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub role: String,
+    pub is_instance_owner: bool,
+    pub disabled_at: Option<DateTime<Utc>>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn list_members(db: &Db, workspace_id: &str) -> Result<Vec<MemberRow>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_as(
+        "SELECT id, email, display_name, role, is_instance_owner, disabled_at, last_login_at, created_at \
+         FROM users WHERE workspace_id = $1 AND password_hash IS NOT NULL ORDER BY created_at")
+        .bind(workspace_id)
+        .fetch_all(pool)
+        .await)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct WorkspaceRow {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub allow_signup: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn workspace(db: &Db, id: &str) -> Result<Option<WorkspaceRow>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_as(
+        "SELECT id, name, slug, allow_signup, created_at FROM workspaces WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn workspace_by_slug(db: &Db, slug: &str) -> Result<Option<WorkspaceRow>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_as(
+        "SELECT id, name, slug, allow_signup, created_at FROM workspaces WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await)
+}
+
+pub async fn set_allow_signup(db: &Db, workspace_id: &str, allow: bool) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query("UPDATE workspaces SET allow_signup = $2, updated_at = $3 WHERE id = $1")
+        .bind(workspace_id)
+        .bind(allow)
+        .bind(Utc::now())
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct WorkspaceSummaryRow {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub created_at: DateTime<Utc>,
+    pub member_count: i64,
+}
+
+pub async fn list_workspaces(db: &Db) -> Result<Vec<WorkspaceSummaryRow>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_as(
+        "SELECT w.id, w.name, w.slug, w.created_at, \
+                (SELECT COUNT(*) FROM users u WHERE u.workspace_id = w.id) AS member_count \
+         FROM workspaces w ORDER BY w.created_at")
+        .fetch_all(pool)
+        .await)
+}
+
+// ── Invitations ──────────────────────────────────────────────────────────────────────────────
+
+#[derive(Debug, Clone, FromRow)]
+pub struct InvitationRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub email: String,
+    pub role: String,
+    pub expires_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn create_invitation(
+    db: &Db,
+    workspace_id: &str,
+    email: &str,
+    role: Role,
+    token_hash: &str,
+    invited_by: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    with_db!(db, pool => sqlx::query(
+        "INSERT INTO invitations (id, workspace_id, email, role, token_hash, invited_by, expires_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(&id)
+        .bind(workspace_id)
+        .bind(email)
+        .bind(role.as_str())
+        .bind(token_hash)
+        .bind(invited_by)
+        .bind(expires_at)
+        .bind(Utc::now())
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+const INVITATION_COLUMNS: &str = "i.id, i.workspace_id, w.name AS workspace_name, i.email, i.role, \
+     i.expires_at, i.accepted_at, i.revoked_at, i.created_at";
+
+pub async fn invitation_by_token_hash(db: &Db, token_hash: &str) -> Result<Option<InvitationRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations i JOIN workspaces w ON w.id = i.workspace_id \
+         WHERE i.token_hash = $1"
+    );
+    with_db!(db, pool => sqlx::query_as(&sql).bind(token_hash).fetch_optional(pool).await)
+}
+
+/// Invitations of a workspace not yet accepted or revoked, newest first.
+pub async fn open_invitations(db: &Db, workspace_id: &str) -> Result<Vec<InvitationRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {INVITATION_COLUMNS} FROM invitations i JOIN workspaces w ON w.id = i.workspace_id \
+         WHERE i.workspace_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL \
+         ORDER BY i.created_at DESC"
+    );
+    with_db!(db, pool => sqlx::query_as(&sql).bind(workspace_id).fetch_all(pool).await)
+}
+
+/// Revokes an open invitation of the workspace; false when there is none with that id.
+pub async fn revoke_invitation(db: &Db, workspace_id: &str, id: &str) -> Result<bool, sqlx::Error> {
+    let n = with_db!(db, pool => sqlx::query(
+        "UPDATE invitations SET revoked_at = $3 \
+         WHERE id = $1 AND workspace_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL")
+        .bind(id)
+        .bind(workspace_id)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}

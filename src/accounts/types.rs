@@ -1,0 +1,62 @@
+//! Account types that cross the wire.
+
+use serde::{Deserialize, Serialize};
+
+/// A person's role inside their workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "member" => Some(Role::Member),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Member => "Member",
+        }
+    }
+}
+
+/// The signed-in person, as pages see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub id: String,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub is_instance_owner: bool,
+    pub timezone: String,
+}
+
+impl SessionUser {
+    /// What to call the person: their display name, else their email.
+    pub fn name(&self) -> &str {
+        self.display_name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&self.email)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}

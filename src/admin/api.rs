@@ -1,0 +1,138 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    accounts::{repo, validate, Role},
+    platform::{current_user::require_admin, ids, state::app_state},
+};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role_label: String,
+    pub last_sign_in: String,
+    pub is_you: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationInfo {
+    pub id: String,
+    pub email: String,
+    pub role_label: String,
+    pub expires: String,
+    pub expired: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminOverview {
+    pub workspace_name: String,
+    pub allow_signup: bool,
+    /// The public address of this server, for links shown to the admin.
+    pub base_url: String,
+    pub signup_path: String,
+    pub members: Vec<MemberInfo>,
+    pub invitations: Vec<InvitationInfo>,
+}
+
+/// The address people use to reach us: the configured public URL, else this request's host.
+#[cfg(feature = "ssr")]
+fn base_url() -> String {
+    if let Some(origin) = app_state().config.public_origin() {
+        return origin;
+    }
+    let host = use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string))
+        .unwrap_or_else(|| "127.0.0.1:3000".into());
+    format!("http://{host}")
+}
+
+#[server(endpoint = "admin/overview")]
+pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
+    let auth = require_admin()?;
+    let db = &app_state().db;
+    let tz = auth.user.timezone.clone();
+    let ws = repo::workspace(db, &auth.user.workspace_id).await?.ok_or(AppError::Internal)?;
+    let now = chrono::Utc::now();
+    let members = repo::list_members(db, &ws.id)
+        .await?
+        .into_iter()
+        .map(|m| MemberInfo {
+            is_you: m.id == auth.user.id,
+            email: m.email.unwrap_or_default(),
+            display_name: m.display_name.unwrap_or_default(),
+            role_label: Role::parse(&m.role).unwrap_or(Role::Member).label().to_string()
+                + if m.is_instance_owner { " · owner" } else { "" },
+            last_sign_in: m
+                .last_login_at
+                .map(|t| crate::ui::time::local_datetime(t, &tz))
+                .unwrap_or_else(|| "Never".into()),
+            id: m.id,
+        })
+        .collect();
+    let invitations = repo::open_invitations(db, &ws.id)
+        .await?
+        .into_iter()
+        .map(|i| InvitationInfo {
+            email: i.email,
+            role_label: Role::parse(&i.role).unwrap_or(Role::Member).label().to_string(),
+            expires: crate::ui::time::local_datetime(i.expires_at, &tz),
+            expired: i.expires_at <= now,
+            id: i.id,
+        })
+        .collect();
+    Ok(AdminOverview {
+        workspace_name: ws.name,
+        allow_signup: ws.allow_signup,
+        base_url: base_url(),
+        signup_path: format!("/signup/{}", ws.slug),
+        members,
+        invitations,
+    })
+}
+
+/// Creates a one-time invitation link and shows it to the admin (the token is stored only as a
+/// hash, so this is the one time it can be seen).
+#[server(endpoint = "admin/invite")]
+pub async fn invite_member(email: String, role: String, expires_in_days: String) -> Result<(), AppError> {
+    let auth = require_admin()?;
+    let db = &app_state().db;
+    let email = validate::email("email", &email)?;
+    let role = Role::parse(role.trim()).ok_or_else(|| AppError::invalid("role", "Choose Member or Admin."))?;
+    let days: i64 = expires_in_days
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=30).contains(d))
+        .ok_or_else(|| AppError::invalid("expires_in_days", "Choose between 1 and 30 days."))?;
+    if repo::email_taken(db, &email).await? {
+        return Err(AppError::invalid("email", "Someone with this email already has an account."));
+    }
+    let token = ids::random_token();
+    let expires_at = chrono::Utc::now() + chrono::Duration::days(days);
+    repo::create_invitation(db, &auth.user.workspace_id, &email, role, &ids::sha256_hex(&token), &auth.user.id, expires_at).await?;
+    leptos_axum::redirect(&format!("/admin?invite={token}"));
+    Ok(())
+}
+
+#[server(endpoint = "admin/revoke-invite")]
+pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
+    let auth = require_admin()?;
+    if repo::revoke_invitation(&app_state().db, &auth.user.workspace_id, &id).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound("That invitation was already used or revoked.".into()))
+    }
+}
+
+/// `allow_signup` is the checkbox: present when ticked, absent when not.
+#[server(endpoint = "admin/open-signup")]
+pub async fn set_open_signup(allow_signup: Option<String>) -> Result<(), AppError> {
+    let auth = require_admin()?;
+    repo::set_allow_signup(&app_state().db, &auth.user.workspace_id, allow_signup.is_some()).await?;
+    Ok(())
+}

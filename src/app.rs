@@ -1,0 +1,58 @@
+//! The document shell, the router and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::admin::AdminPage;
+use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignupPage};
+use crate::dashboard::DashboardPage;
+use crate::instance::InstancePage;
+use crate::settings::SettingsPage;
+use crate::ui::theme::HEAD_SCRIPT;
+use crate::ui::NotFound;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="color-scheme" content="light dark"/>
+                <script>{HEAD_SCRIPT}</script>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/vitasync.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Meta name="description" content="VitaSync: your health data, in one place you control."/>
+        <Title formatter=|text: String| if text.is_empty() { "VitaSync".to_string() } else { format!("{text} · VitaSync") }/>
+        <Router>
+            // Async SSR everywhere: pages arrive complete, so forms and data work without JavaScript.
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
+                <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async/>
+                <Route path=path!("/signup/:slug") view=SignupPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/instance") view=InstancePage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,193 @@
+//! Server functions for signing in and creating accounts. Each works as a plain form post
+//! (redirects to the next page, or back with the error) and as a hydrated call.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::SessionUser;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    accounts::{provisioning, provisioning::NewAccount, repo, Role},
+    platform::{current_user, ids::sha256_hex, password, state::app_state, throttle},
+};
+
+/// The signed-in person, or `None`.
+#[server(endpoint = "auth/me")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    Ok(current_user::current().map(|a| a.user))
+}
+
+/// True on a fresh install that has no workspace yet.
+#[server(endpoint = "auth/needs-setup")]
+pub async fn needs_setup() -> Result<bool, AppError> {
+    Ok(repo::workspace_count(&app_state().db).await? == 0)
+}
+
+#[server(endpoint = "auth/login")]
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let state = app_state();
+    let now = chrono::Utc::now();
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(AppError::invalid("email", "Enter your email address."));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Enter your password."));
+    }
+    let (ip, _) = current_user::client_info();
+    let account_key = throttle::account_key(&email);
+    let ip_key = throttle::ip_key(&ip);
+    if let Some(wait) = throttle::locked_for(&state.db, &[account_key.clone(), ip_key.clone()], now).await? {
+        return Err(AppError::TooManyRequests(throttle::retry_message(wait)));
+    }
+    let row = repo::find_login(&state.db, &email).await?;
+    let verified = password::verify(password, row.as_ref().and_then(|r| r.password_hash.clone())).await;
+    let Some(row) = row.filter(|_| verified) else {
+        throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
+        throttle::record_failure(&state.db, &ip_key, throttle::IP_LIMIT, now).await?;
+        return Err(AppError::Invalid {
+            field: None,
+            message: "That email and password don't match an account.".into(),
+        });
+    };
+    if row.disabled_at.is_some() {
+        return Err(AppError::Invalid {
+            field: None,
+            message: "This account is disabled. Ask your workspace admin.".into(),
+        });
+    }
+    throttle::clear(&state.db, &account_key).await?;
+    super::session::start(&state, &row.id).await?;
+    leptos_axum::redirect(&super::safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    super::session::end(&app_state()).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// First-run setup: the first workspace and its admin, who owns the instance.
+#[server(endpoint = "auth/setup")]
+pub async fn setup(
+    workspace_name: String,
+    display_name: String,
+    email: String,
+    password: String,
+    timezone: String,
+) -> Result<(), AppError> {
+    let state = app_state();
+    if repo::workspace_count(&state.db).await? > 0 {
+        return Err(AppError::Conflict("VitaSync is already set up. Sign in instead.".into()));
+    }
+    let account = NewAccount {
+        email,
+        password,
+        display_name: Some(display_name),
+        timezone,
+    };
+    let (_, user_id) = provisioning::create_workspace_with_admin(&state.db, &workspace_name, None, account, true)
+        .await
+        .map_err(|e| match e {
+            // The name is the only workspace field on this form.
+            AppError::Invalid { field: Some(f), message } if f == "slug" || f == "name" => {
+                AppError::invalid("workspace_name", message)
+            }
+            other => other,
+        })?;
+    super::session::start(&state, &user_id).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// What an invitation link offers, shown before the person picks a password.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InvitationDetails {
+    pub workspace_name: String,
+    pub email: String,
+    pub role_label: String,
+}
+
+#[cfg(feature = "ssr")]
+async fn open_invitation(token: &str) -> Result<repo::InvitationRow, AppError> {
+    let invalid = || AppError::NotFound("This invitation link is not valid. Ask your admin for a new one.".into());
+    let row = repo::invitation_by_token_hash(&app_state().db, &sha256_hex(token.trim()))
+        .await?
+        .ok_or_else(invalid)?;
+    if row.accepted_at.is_some() {
+        return Err(AppError::Conflict("This invitation has already been used. Sign in instead.".into()));
+    }
+    if row.revoked_at.is_some() {
+        return Err(invalid());
+    }
+    if row.expires_at <= chrono::Utc::now() {
+        return Err(AppError::Conflict("This invitation has expired. Ask your admin for a new one.".into()));
+    }
+    Ok(row)
+}
+
+#[server(endpoint = "auth/invitation")]
+pub async fn get_invitation_details(token: String) -> Result<InvitationDetails, AppError> {
+    let row = open_invitation(&token).await?;
+    Ok(InvitationDetails {
+        workspace_name: row.workspace_name,
+        email: row.email,
+        role_label: Role::parse(&row.role).unwrap_or(Role::Member).label().to_string(),
+    })
+}
+
+/// Creates the invited person's account (email fixed by the invitation) and signs them in.
+#[server(endpoint = "auth/accept-invitation")]
+pub async fn accept_invitation(token: String, display_name: String, password: String, timezone: String) -> Result<(), AppError> {
+    let state = app_state();
+    let row = open_invitation(&token).await?;
+    let account = NewAccount {
+        email: row.email.clone(),
+        password,
+        display_name: Some(display_name),
+        timezone,
+    };
+    let user_id = provisioning::accept_invitation(&state.db, &row.id, account).await?;
+    super::session::start(&state, &user_id).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The workspace name behind an open sign-up link, if sign-up is open there.
+#[server(endpoint = "auth/signup-details")]
+pub async fn signup_details(slug: String) -> Result<String, AppError> {
+    let ws = repo::workspace_by_slug(&app_state().db, slug.trim()).await?;
+    match ws {
+        Some(ws) if ws.allow_signup => Ok(ws.name),
+        _ => Err(AppError::NotFound("Sign-up is closed here. Ask the workspace admin for an invitation.".into())),
+    }
+}
+
+#[server(endpoint = "auth/signup")]
+pub async fn signup(
+    slug: String,
+    display_name: String,
+    email: String,
+    password: String,
+    timezone: String,
+) -> Result<(), AppError> {
+    let state = app_state();
+    let ws = repo::workspace_by_slug(&state.db, slug.trim()).await?;
+    let Some(ws) = ws.filter(|w| w.allow_signup) else {
+        return Err(AppError::NotFound("Sign-up is closed here. Ask the workspace admin for an invitation.".into()));
+    };
+    let account = NewAccount {
+        email,
+        password,
+        display_name: Some(display_name),
+        timezone,
+    };
+    let user_id = provisioning::create_member(&state.db, &ws.id, account, Role::Member).await?;
+    super::session::start(&state, &user_id).await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}

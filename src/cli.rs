@@ -1,0 +1,138 @@
+//! The `vitasync` command line: serve (default), migrate, and headless admin tasks.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::accounts::provisioning::{self, Bootstrap, NewAccount};
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::server;
+
+#[derive(Parser, Debug)]
+#[command(name = "vitasync", version, about = "Self-hosted health-data platform")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Instance administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Workspace management.
+    Workspace {
+        #[command(subcommand)]
+        command: WorkspaceCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminCommand {
+    /// Create the first workspace and its owner account (does nothing if that owner exists).
+    Bootstrap {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "VITASYNC_ADMIN_PASSWORD")]
+        password: String,
+        /// URL-safe identifier; derived from the name when omitted.
+        #[arg(long)]
+        slug: Option<String>,
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum WorkspaceCommand {
+    /// Create a workspace with its own admin.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long, env = "VITASYNC_ADMIN_PASSWORD")]
+        admin_password: String,
+        #[arg(long)]
+        slug: Option<String>,
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+    },
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("VITASYNC_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match execute(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let options = server::leptos_options()?;
+            let state = server::prepare(config, options).await?;
+            server::serve(state).await
+        }
+        Command::Migrate => {
+            let db = connect(&config).await?;
+            println!("migrations applied ({:?})", db.backend());
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::Bootstrap { workspace, email, password, slug, timezone },
+        } => {
+            let db = connect(&config).await?;
+            let account = NewAccount { email: email.clone(), password, display_name: None, timezone };
+            match provisioning::bootstrap(&db, &workspace, slug.as_deref(), account).await {
+                Ok(Bootstrap::Created { .. }) => println!("created workspace {workspace:?} with owner {email}"),
+                Ok(Bootstrap::AlreadyDone) => println!("already set up: {email} owns this instance; nothing changed"),
+                Err(e) => return Err(e.to_string()),
+            }
+            Ok(())
+        }
+        Command::Workspace {
+            command: WorkspaceCommand::Create { name, admin_email, admin_password, slug, timezone },
+        } => {
+            let db = connect(&config).await?;
+            let account = NewAccount { email: admin_email.clone(), password: admin_password, display_name: None, timezone };
+            provisioning::create_workspace_with_admin(&db, &name, slug.as_deref(), account, false)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("created workspace {name:?} with admin {admin_email}");
+            Ok(())
+        }
+    }
+}
+
+async fn connect(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::{
+    accounts::{provisioning, provisioning::NewAccount, repo},
+    platform::{current_user::require_instance_owner, state::app_state},
+};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceInfo {
+    pub name: String,
+    pub slug: String,
+    pub members: i64,
+    pub created: String,
+    pub is_yours: bool,
+}
+
+#[server(endpoint = "instance/workspaces")]
+pub async fn list_workspaces() -> Result<Vec<WorkspaceInfo>, AppError> {
+    let auth = require_instance_owner()?;
+    let rows = repo::list_workspaces(&app_state().db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|w| WorkspaceInfo {
+            is_yours: w.id == auth.user.workspace_id,
+            name: w.name,
+            slug: w.slug,
+            members: w.member_count,
+            created: crate::ui::time::local_datetime(w.created_at, &auth.user.timezone),
+        })
+        .collect())
+}
+
+/// A new workspace with its own admin. Its data is isolated from every other workspace.
+#[server(endpoint = "instance/create-workspace")]
+pub async fn create_workspace(
+    name: String,
+    slug: String,
+    admin_email: String,
+    admin_password: String,
+) -> Result<String, AppError> {
+    let auth = require_instance_owner()?;
+    let account = NewAccount {
+        email: admin_email,
+        password: admin_password,
+        display_name: None,
+        timezone: auth.user.timezone.clone(),
+    };
+    let slug = Some(slug.trim()).filter(|s| !s.is_empty());
+    provisioning::create_workspace_with_admin(&app_state().db, &name, slug, account, false)
+        .await
+        .map_err(|e| match e {
+            // This form names the admin's fields admin_email / admin_password.
+            AppError::Invalid { field: Some(f), message } if f == "email" || f == "password" => {
+                AppError::invalid(&format!("admin_{f}"), message)
+            }
+            other => other,
+        })?;
+    Ok(name.trim().to_string())
+}

@@ -1,0 +1,27 @@
+//! VitaSync: a self-hosted health-data platform.
+//!
+//! The crate builds twice: with `ssr` into the server binary (axum + Leptos SSR + server
+//! functions + CLI), and with `hydrate` into the WebAssembly that makes pages interactive.
+//! Code is cut by feature; `platform` is the server-only machinery underneath.
+
+pub mod accounts;
+pub mod admin;
+pub mod app;
+pub mod auth;
+pub mod dashboard;
+pub mod error;
+pub mod instance;
+pub mod settings;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod cli;
+#[cfg(feature = "ssr")]
+pub mod platform;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,15 @@
+//! Server-only machinery underneath the features: configuration, database, security, HTTP.
+
+pub mod config;
+pub mod crypto;
+pub mod current_user;
+pub mod db;
+pub mod health;
+pub mod housekeeping;
+pub mod ids;
+pub mod origin_check;
+pub mod password;
+pub mod server;
+pub mod session_store;
+pub mod state;
+pub mod throttle;

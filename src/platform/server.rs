@@ -1,0 +1,121 @@
+//! The HTTP server: state, router (pages, server functions, probes, static files), middleware
+//! and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::routing::get;
+use axum::{middleware, Router};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tracing::Level;
+
+use super::config::Config;
+use super::current_user::{load_current_user, IDLE_TIMEOUT_HOURS};
+use super::db::Db;
+use super::origin_check::origin_check;
+use super::session_store::DbSessionStore;
+use super::state::AppState;
+use super::{health, housekeeping};
+use crate::app::{shell, App};
+
+/// Reads the Leptos runtime configuration: `Leptos.toml` when present, `LEPTOS_*` variables
+/// always win.
+pub fn leptos_options() -> Result<LeptosOptions, String> {
+    let file = std::path::Path::new("Leptos.toml");
+    let conf = leptos::config::get_configuration(file.exists().then_some("Leptos.toml"))
+        .map_err(|e| format!("Leptos configuration: {e}"))?;
+    Ok(conf.leptos_options)
+}
+
+/// Connects to the database, applies migrations and prepares the session store.
+pub async fn prepare(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
+    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    DbSessionStore::new(&db)
+        .migrate()
+        .await
+        .map_err(|e| format!("session store migration failed: {e}"))?;
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        leptos_options,
+    })
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+
+    // `__Host-` pins the cookie to this exact host over https; browsers reject it without Secure.
+    let cookie_name = if state.config.secure_cookies { "__Host-vitasync_session" } else { "vitasync_session" };
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(&state.db))
+        .with_name(cookie_name)
+        .with_secure(state.config.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(IDLE_TIMEOUT_HOURS)));
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(state.clone(), origin_check))
+        .layer(middleware::from_fn_with_state(state.clone(), load_current_user))
+        .layer(sessions)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests and closes the pool.
+pub async fn serve(state: AppState) -> Result<(), String> {
+    let addr = state.leptos_options.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr} (LEPTOS_SITE_ADDR): {e}"))?;
+    housekeeping::spawn(state.db.clone());
+    let db = state.db.clone();
+    tracing::info!(%addr, backend = ?db.backend(), "VitaSync listening on http://{addr}");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    db.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

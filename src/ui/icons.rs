@@ -1,0 +1,33 @@
+//! Inline SVG icons (decorative: the text label next to each carries the meaning).
+
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Icon {
+    Today,
+    Settings,
+    Admin,
+    Instance,
+    Theme,
+}
+
+impl Icon {
+    fn path(self) -> &'static str {
+        match self {
+            Icon::Today => "M3 11l9-8 9 8v9a1 1 0 0 1-1 1h-5v-6H9v6H4a1 1 0 0 1-1-1z",
+            Icon::Settings => "M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm8.5 4a8.4 8.4 0 0 0-.1-1.3l2-1.6-2-3.4-2.4 1a8 8 0 0 0-2.2-1.3L15.5 3h-4l-.4 2.4a8 8 0 0 0-2.2 1.3l-2.4-1-2 3.4 2 1.6a8.4 8.4 0 0 0 0 2.6l-2 1.6 2 3.4 2.4-1a8 8 0 0 0 2.2 1.3l.4 2.4h4l.4-2.4a8 8 0 0 0 2.2-1.3l2.4 1 2-3.4-2-1.6c.1-.4.1-.9.1-1.3z",
+            Icon::Admin => "M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5z",
+            Icon::Instance => "M4 4h16v6H4zm0 10h16v6H4zm3-7h2m-2 10h2",
+            Icon::Theme => "M12 3a9 9 0 1 0 0 18V3z M12 3a9 9 0 0 1 0 18",
+        }
+    }
+}
+
+#[component]
+pub fn IconSvg(icon: Icon) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+            <path d=icon.path() fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}

@@ -1,0 +1,17 @@
+//! Shared components: the page shell and navigation, the access guard, form fields, empty
+//! states and the status pages (404, 403, errors).
+
+pub mod empty_state;
+pub mod form;
+pub mod guard;
+pub mod icons;
+pub mod shell;
+pub mod status_pages;
+pub mod theme;
+#[cfg(feature = "ssr")]
+pub mod time;
+
+pub use empty_state::EmptyState;
+pub use form::{action_error, field_error, FormError, FormField, Submit};
+pub use guard::{Access, Guarded};
+pub use status_pages::{ErrorPanel, Forbidden, NotFound};

@@ -1,0 +1,60 @@
+//! The signed-in page frame: top bar, navigation (a sidebar on wide screens, a bottom bar on
+//! phones — the same links, placed by CSS) and the main landmark.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::icons::{Icon, IconSvg};
+use crate::accounts::SessionUser;
+use crate::auth::Logout;
+
+#[component]
+fn NavItem(href: &'static str, label: &'static str, icon: Icon) -> impl IntoView {
+    view! {
+        <li>
+            <A href=href exact=true>
+                <IconSvg icon=icon/>
+                <span>{label}</span>
+            </A>
+        </li>
+    }
+}
+
+#[component]
+pub fn Shell(user: SessionUser, children: Children) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let is_admin = user.is_admin();
+    let is_owner = user.is_instance_owner;
+    view! {
+        <div class="shell">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="topbar">
+                <a class="brand" href="/" aria-label="VitaSync, Today">
+                    <span class="brand-mark" aria-hidden="true"></span>
+                    <span class="brand-name">"VitaSync"</span>
+                </a>
+                <span class="workspace-name" title="Workspace">{user.workspace_name.clone()}</span>
+                <div class="topbar-actions">
+                    <button type="button" class="icon-btn" data-theme-toggle aria-label="Switch theme">
+                        <IconSvg icon=Icon::Theme/>
+                    </button>
+                    <span class="user-name">{user.name().to_string()}</span>
+                    <ActionForm action=logout attr:class="inline-form">
+                        <button type="submit" class="btn btn-ghost">"Sign out"</button>
+                    </ActionForm>
+                </div>
+            </header>
+            <nav class="sidenav" aria-label="Main">
+                <ul>
+                    <NavItem href="/" label="Today" icon=Icon::Today/>
+                    <NavItem href="/settings" label="Settings" icon=Icon::Settings/>
+                    {is_admin.then(|| view! { <NavItem href="/admin" label="Admin" icon=Icon::Admin/> })}
+                    {is_owner.then(|| view! { <NavItem href="/instance" label="Instance" icon=Icon::Instance/> })}
+                </ul>
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                {children()}
+            </main>
+        </div>
+    }
+}
