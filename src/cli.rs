@@ -71,7 +71,8 @@ enum WorkspaceCommand {
 
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if std::env::var("VITASYNC_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
@@ -106,22 +107,50 @@ async fn execute(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Admin {
-            command: AdminCommand::Bootstrap { workspace, email, password, slug, timezone },
+            command:
+                AdminCommand::Bootstrap {
+                    workspace,
+                    email,
+                    password,
+                    slug,
+                    timezone,
+                },
         } => {
             let db = connect(&config).await?;
-            let account = NewAccount { email: email.clone(), password, display_name: None, timezone };
+            let account = NewAccount {
+                email: email.clone(),
+                password,
+                display_name: None,
+                timezone,
+            };
             match provisioning::bootstrap(&db, &workspace, slug.as_deref(), account).await {
-                Ok(Bootstrap::Created { .. }) => println!("created workspace {workspace:?} with owner {email}"),
-                Ok(Bootstrap::AlreadyDone) => println!("already set up: {email} owns this instance; nothing changed"),
+                Ok(Bootstrap::Created { .. }) => {
+                    println!("created workspace {workspace:?} with owner {email}")
+                }
+                Ok(Bootstrap::AlreadyDone) => {
+                    println!("already set up: {email} owns this instance; nothing changed")
+                }
                 Err(e) => return Err(e.to_string()),
             }
             Ok(())
         }
         Command::Workspace {
-            command: WorkspaceCommand::Create { name, admin_email, admin_password, slug, timezone },
+            command:
+                WorkspaceCommand::Create {
+                    name,
+                    admin_email,
+                    admin_password,
+                    slug,
+                    timezone,
+                },
         } => {
             let db = connect(&config).await?;
-            let account = NewAccount { email: admin_email.clone(), password: admin_password, display_name: None, timezone };
+            let account = NewAccount {
+                email: admin_email.clone(),
+                password: admin_password,
+                display_name: None,
+                timezone,
+            };
             provisioning::create_workspace_with_admin(&db, &name, slug.as_deref(), account, false)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -132,7 +161,9 @@ async fn execute(cli: Cli) -> Result<(), String> {
 }
 
 async fn connect(config: &Config) -> Result<Db, String> {
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     Ok(db)
 }

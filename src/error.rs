@@ -1,9 +1,9 @@
 //! The one error type server functions return. It crosses the wire (JSON), so the browser can
 //! show a field-level message next to the right input, with or without JavaScript.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {

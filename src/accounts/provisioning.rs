@@ -42,7 +42,9 @@ impl NewAccount {
 
 fn unique_to_conflict(err: sqlx::Error, message: &str) -> AppError {
     match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => AppError::Conflict(message.to_string()),
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            AppError::Conflict(message.to_string())
+        }
         _ => err.into(),
     }
 }
@@ -59,10 +61,16 @@ pub async fn create_workspace_with_admin(
     let slug = validate::slug_for(&name, slug)?;
     let admin = admin.validated()?;
     if repo::workspace_by_slug(db, &slug).await?.is_some() {
-        return Err(AppError::invalid("slug", format!("The address \u{201c}{slug}\u{201d} is taken; choose another.")));
+        return Err(AppError::invalid(
+            "slug",
+            format!("The address \u{201c}{slug}\u{201d} is taken; choose another."),
+        ));
     }
     if repo::email_taken(db, &admin.email).await? {
-        return Err(AppError::invalid("email", "An account with this email already exists."));
+        return Err(AppError::invalid(
+            "email",
+            "An account with this email already exists.",
+        ));
     }
     let hash = password::hash(admin.password.clone()).await?;
     let (ws_id, user_id, now) = (new_id(), new_id(), Utc::now());
@@ -84,10 +92,18 @@ pub async fn create_workspace_with_admin(
 }
 
 /// Adds a person to a workspace (open sign-up). Returns the new user's id.
-pub async fn create_member(db: &Db, workspace_id: &str, account: NewAccount, role: Role) -> Result<String, AppError> {
+pub async fn create_member(
+    db: &Db,
+    workspace_id: &str,
+    account: NewAccount,
+    role: Role,
+) -> Result<String, AppError> {
     let account = account.validated()?;
     if repo::email_taken(db, &account.email).await? {
-        return Err(AppError::invalid("email", "An account with this email already exists. Sign in instead."));
+        return Err(AppError::invalid(
+            "email",
+            "An account with this email already exists. Sign in instead.",
+        ));
     }
     let hash = password::hash(account.password.clone()).await?;
     let (user_id, now) = (new_id(), Utc::now());
@@ -103,7 +119,11 @@ pub async fn create_member(db: &Db, workspace_id: &str, account: NewAccount, rol
 
 /// Uses an invitation once: marks it accepted and creates the account, atomically, so a link
 /// can never create two accounts.
-pub async fn accept_invitation(db: &Db, invitation_id: &str, account: NewAccount) -> Result<String, AppError> {
+pub async fn accept_invitation(
+    db: &Db,
+    invitation_id: &str,
+    account: NewAccount,
+) -> Result<String, AppError> {
     let account = account.validated()?;
     let hash = password::hash(account.password.clone()).await?;
     let (user_id, now) = (new_id(), Utc::now());
@@ -129,32 +149,46 @@ pub async fn accept_invitation(db: &Db, invitation_id: &str, account: NewAccount
     if created {
         Ok(user_id)
     } else {
-        Err(AppError::Conflict("This invitation has already been used, was revoked or has expired.".into()))
+        Err(AppError::Conflict(
+            "This invitation has already been used, was revoked or has expired.".into(),
+        ))
     }
 }
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Bootstrap {
-    Created { workspace_id: String, user_id: String },
+    Created {
+        workspace_id: String,
+        user_id: String,
+    },
     AlreadyDone,
 }
 
 /// Headless first-run: creates the first workspace and its owner, or does nothing when this
 /// exact owner already exists. Refuses when the instance already belongs to someone else.
-pub async fn bootstrap(db: &Db, name: &str, slug: Option<&str>, admin: NewAccount) -> Result<Bootstrap, AppError> {
+pub async fn bootstrap(
+    db: &Db,
+    name: &str,
+    slug: Option<&str>,
+    admin: NewAccount,
+) -> Result<Bootstrap, AppError> {
     let email = validate::email("email", &admin.email)?;
     let owner: Option<String> = with_db!(db, pool => sqlx::query_scalar(
         "SELECT email FROM users WHERE is_instance_owner = true LIMIT 1")
         .fetch_optional(pool).await)?
-        .flatten();
+    .flatten();
     match owner {
         Some(existing) if existing == email => Ok(Bootstrap::AlreadyDone),
         Some(existing) => Err(AppError::Conflict(format!(
             "This instance is already set up; its owner is {existing}."
         ))),
         None => {
-            let (workspace_id, user_id) = create_workspace_with_admin(db, name, slug, admin, true).await?;
-            Ok(Bootstrap::Created { workspace_id, user_id })
+            let (workspace_id, user_id) =
+                create_workspace_with_admin(db, name, slug, admin, true).await?;
+            Ok(Bootstrap::Created {
+                workspace_id,
+                user_id,
+            })
         }
     }
 }

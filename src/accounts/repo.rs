@@ -35,7 +35,10 @@ pub async fn workspace_count(db: &Db) -> Result<i64, sqlx::Error> {
     with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM workspaces").fetch_one(pool).await)
 }
 
-pub async fn load_session(db: &Db, auth_session_id: &str) -> Result<Option<LoadedSession>, sqlx::Error> {
+pub async fn load_session(
+    db: &Db,
+    auth_session_id: &str,
+) -> Result<Option<LoadedSession>, sqlx::Error> {
     let row: Option<SessionUserRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT u.id, u.workspace_id, w.name AS workspace_name, u.email, u.display_name, u.role, \
                 u.is_instance_owner, u.timezone, s.created_at AS session_created_at, \
@@ -100,7 +103,12 @@ pub async fn set_password_hash(db: &Db, user_id: &str, hash: &str) -> Result<(),
     Ok(())
 }
 
-pub async fn update_profile(db: &Db, user_id: &str, display_name: Option<&str>, timezone: &str) -> Result<(), sqlx::Error> {
+pub async fn update_profile(
+    db: &Db,
+    user_id: &str,
+    display_name: Option<&str>,
+    timezone: &str,
+) -> Result<(), sqlx::Error> {
     with_db!(db, pool => sqlx::query(
         "UPDATE users SET display_name = $2, timezone = $3, updated_at = $4 WHERE id = $1")
         .bind(user_id)
@@ -123,7 +131,12 @@ pub async fn touch_login(db: &Db, user_id: &str, now: DateTime<Utc>) -> Result<(
 
 // ── Signed-in sessions ───────────────────────────────────────────────────────────────────────
 
-pub async fn create_auth_session(db: &Db, user_id: &str, user_agent: Option<&str>, ip: Option<&str>) -> Result<String, sqlx::Error> {
+pub async fn create_auth_session(
+    db: &Db,
+    user_id: &str,
+    user_agent: Option<&str>,
+    ip: Option<&str>,
+) -> Result<String, sqlx::Error> {
     let id = new_id();
     let now = Utc::now();
     with_db!(db, pool => sqlx::query(
@@ -183,7 +196,10 @@ pub struct AuthSessionRow {
     pub last_seen_at: DateTime<Utc>,
 }
 
-pub async fn list_auth_sessions(db: &Db, user_id: &str) -> Result<Vec<AuthSessionRow>, sqlx::Error> {
+pub async fn list_auth_sessions(
+    db: &Db,
+    user_id: &str,
+) -> Result<Vec<AuthSessionRow>, sqlx::Error> {
     with_db!(db, pool => sqlx::query_as(
         "SELECT id, user_agent, ip, created_at, last_seen_at FROM auth_sessions \
          WHERE user_id = $1 ORDER BY last_seen_at DESC")
@@ -309,10 +325,14 @@ pub async fn create_invitation(
     Ok(id)
 }
 
-const INVITATION_COLUMNS: &str = "i.id, i.workspace_id, w.name AS workspace_name, i.email, i.role, \
+const INVITATION_COLUMNS: &str =
+    "i.id, i.workspace_id, w.name AS workspace_name, i.email, i.role, \
      i.expires_at, i.accepted_at, i.revoked_at, i.created_at";
 
-pub async fn invitation_by_token_hash(db: &Db, token_hash: &str) -> Result<Option<InvitationRow>, sqlx::Error> {
+pub async fn invitation_by_token_hash(
+    db: &Db,
+    token_hash: &str,
+) -> Result<Option<InvitationRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {INVITATION_COLUMNS} FROM invitations i JOIN workspaces w ON w.id = i.workspace_id \
          WHERE i.token_hash = $1"
@@ -321,7 +341,10 @@ pub async fn invitation_by_token_hash(db: &Db, token_hash: &str) -> Result<Optio
 }
 
 /// Invitations of a workspace not yet accepted or revoked, newest first.
-pub async fn open_invitations(db: &Db, workspace_id: &str) -> Result<Vec<InvitationRow>, sqlx::Error> {
+pub async fn open_invitations(
+    db: &Db,
+    workspace_id: &str,
+) -> Result<Vec<InvitationRow>, sqlx::Error> {
     let sql = format!(
         "SELECT {INVITATION_COLUMNS} FROM invitations i JOIN workspaces w ON w.id = i.workspace_id \
          WHERE i.workspace_id = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL \

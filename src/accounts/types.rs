@@ -56,6 +56,18 @@ impl SessionUser {
             .unwrap_or(&self.email)
     }
 
+    /// A short form for greetings: the first word of the display name, else the email's local part.
+    pub fn first_name(&self) -> &str {
+        match self
+            .display_name
+            .as_deref()
+            .and_then(|n| n.split_whitespace().next())
+        {
+            Some(first) => first,
+            None => self.email.split('@').next().unwrap_or(&self.email),
+        }
+    }
+
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

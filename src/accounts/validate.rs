@@ -19,7 +19,10 @@ pub fn email(field: &str, raw: &str) -> Result<String, AppError> {
         return Err(AppError::invalid(field, "Enter an email address."));
     }
     if !shaped || email.len() > 254 || email.chars().any(char::is_whitespace) {
-        return Err(AppError::invalid(field, "Enter an email address like name@example.com."));
+        return Err(AppError::invalid(
+            field,
+            "Enter an email address like name@example.com.",
+        ));
     }
     Ok(email)
 }
@@ -66,7 +69,10 @@ pub fn slug(field: &str, raw: &str) -> Result<String, AppError> {
     let ok = !s.is_empty()
         && s.len() <= 63
         && s.split('-').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         });
     if ok {
         Ok(s.to_string())
@@ -114,7 +120,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(email("email", "  Ann@Example.COM ").unwrap(), "ann@example.com");
+        assert_eq!(
+            email("email", "  Ann@Example.COM ").unwrap(),
+            "ann@example.com"
+        );
         assert!(email("email", "").is_err());
         assert!(email("email", "ann").is_err());
         assert!(email("email", "ann@localhost").is_err());

@@ -6,7 +6,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
     accounts::{repo, validate, Role},
-    platform::{current_user::require_admin, ids, state::app_state},
+    platform::{ids, request::RequestCtx},
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,24 +39,15 @@ pub struct AdminOverview {
     pub invitations: Vec<InvitationInfo>,
 }
 
-/// The address people use to reach us: the configured public URL, else this request's host.
-#[cfg(feature = "ssr")]
-fn base_url() -> String {
-    if let Some(origin) = app_state().config.public_origin() {
-        return origin;
-    }
-    let host = use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_string))
-        .unwrap_or_else(|| "127.0.0.1:3000".into());
-    format!("http://{host}")
-}
-
 #[server(endpoint = "admin/overview")]
 pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
-    let auth = require_admin()?;
-    let db = &app_state().db;
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_admin()?;
+    let db = ctx.db();
     let tz = auth.user.timezone.clone();
-    let ws = repo::workspace(db, &auth.user.workspace_id).await?.ok_or(AppError::Internal)?;
+    let ws = repo::workspace(db, &auth.user.workspace_id)
+        .await?
+        .ok_or(AppError::Internal)?;
     let now = chrono::Utc::now();
     let members = repo::list_members(db, &ws.id)
         .await?
@@ -65,7 +56,10 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
             is_you: m.id == auth.user.id,
             email: m.email.unwrap_or_default(),
             display_name: m.display_name.unwrap_or_default(),
-            role_label: Role::parse(&m.role).unwrap_or(Role::Member).label().to_string()
+            role_label: Role::parse(&m.role)
+                .unwrap_or(Role::Member)
+                .label()
+                .to_string()
                 + if m.is_instance_owner { " · owner" } else { "" },
             last_sign_in: m
                 .last_login_at
@@ -79,7 +73,10 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
         .into_iter()
         .map(|i| InvitationInfo {
             email: i.email,
-            role_label: Role::parse(&i.role).unwrap_or(Role::Member).label().to_string(),
+            role_label: Role::parse(&i.role)
+                .unwrap_or(Role::Member)
+                .label()
+                .to_string(),
             expires: crate::ui::time::local_datetime(i.expires_at, &tz),
             expired: i.expires_at <= now,
             id: i.id,
@@ -88,7 +85,7 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     Ok(AdminOverview {
         workspace_name: ws.name,
         allow_signup: ws.allow_signup,
-        base_url: base_url(),
+        base_url: ctx.base_url(),
         signup_path: format!("/signup/{}", ws.slug),
         members,
         invitations,
@@ -98,11 +95,17 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
 /// Creates a one-time invitation link and shows it to the admin (the token is stored only as a
 /// hash, so this is the one time it can be seen).
 #[server(endpoint = "admin/invite")]
-pub async fn invite_member(email: String, role: String, expires_in_days: String) -> Result<(), AppError> {
-    let auth = require_admin()?;
-    let db = &app_state().db;
+pub async fn invite_member(
+    email: String,
+    role: String,
+    expires_in_days: String,
+) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_admin()?;
+    let db = ctx.db();
     let email = validate::email("email", &email)?;
-    let role = Role::parse(role.trim()).ok_or_else(|| AppError::invalid("role", "Choose Member or Admin."))?;
+    let role = Role::parse(role.trim())
+        .ok_or_else(|| AppError::invalid("role", "Choose Member or Admin."))?;
     let days: i64 = expires_in_days
         .trim()
         .parse()
@@ -110,29 +113,45 @@ pub async fn invite_member(email: String, role: String, expires_in_days: String)
         .filter(|d| (1..=30).contains(d))
         .ok_or_else(|| AppError::invalid("expires_in_days", "Choose between 1 and 30 days."))?;
     if repo::email_taken(db, &email).await? {
-        return Err(AppError::invalid("email", "Someone with this email already has an account."));
+        return Err(AppError::invalid(
+            "email",
+            "Someone with this email already has an account.",
+        ));
     }
     let token = ids::random_token();
     let expires_at = chrono::Utc::now() + chrono::Duration::days(days);
-    repo::create_invitation(db, &auth.user.workspace_id, &email, role, &ids::sha256_hex(&token), &auth.user.id, expires_at).await?;
-    leptos_axum::redirect(&format!("/admin?invite={token}"));
+    repo::create_invitation(
+        db,
+        &auth.user.workspace_id,
+        &email,
+        role,
+        &ids::sha256_hex(&token),
+        &auth.user.id,
+        expires_at,
+    )
+    .await?;
+    ctx.redirect(&format!("/admin?invite={token}"));
     Ok(())
 }
 
 #[server(endpoint = "admin/revoke-invite")]
 pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
-    let auth = require_admin()?;
-    if repo::revoke_invitation(&app_state().db, &auth.user.workspace_id, &id).await? {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_admin()?;
+    if repo::revoke_invitation(ctx.db(), &auth.user.workspace_id, &id).await? {
         Ok(())
     } else {
-        Err(AppError::NotFound("That invitation was already used or revoked.".into()))
+        Err(AppError::NotFound(
+            "That invitation was already used or revoked.".into(),
+        ))
     }
 }
 
 /// `allow_signup` is the checkbox: present when ticked, absent when not.
 #[server(endpoint = "admin/open-signup")]
 pub async fn set_open_signup(allow_signup: Option<String>) -> Result<(), AppError> {
-    let auth = require_admin()?;
-    repo::set_allow_signup(&app_state().db, &auth.user.workspace_id, allow_signup.is_some()).await?;
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_admin()?;
+    repo::set_allow_signup(ctx.db(), &auth.user.workspace_id, allow_signup.is_some()).await?;
     Ok(())
 }

@@ -2,8 +2,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{get_admin_overview, AdminOverview, InviteMember, RevokeInvitation, SetOpenSignup};
-use crate::ui::{action_error, field_error, Access, EmptyState, ErrorPanel, FormError, FormField, Guarded, Submit};
+use super::api::{
+    get_admin_overview, AdminOverview, InviteMember, RevokeInvitation, SetOpenSignup,
+};
+use crate::ui::{
+    action_error, field_error, Access, EmptyState, ErrorPanel, FormError, FormField, Guarded,
+    Submit,
+};
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -19,7 +24,13 @@ fn Admin() -> impl IntoView {
     let revoke = ServerAction::<RevokeInvitation>::new();
     let signup = ServerAction::<SetOpenSignup>::new();
     let overview = Resource::new(
-        move || (invite.version().get(), revoke.version().get(), signup.version().get()),
+        move || {
+            (
+                invite.version().get(),
+                revoke.version().get(),
+                signup.version().get(),
+            )
+        },
         |_| get_admin_overview(),
     );
     view! {
@@ -60,7 +71,11 @@ fn AdminSections(
 fn InviteSection(base: String, invite: ServerAction<InviteMember>) -> impl IntoView {
     let error = action_error(invite);
     let query = use_query_map();
-    let link = move || query.with(|q| q.get("invite")).map(|t| format!("{base}/join/{t}"));
+    let link = move || {
+        query
+            .with(|q| q.get("invite"))
+            .map(|t| format!("{base}/join/{t}"))
+    };
     view! {
         <section class="card" aria-labelledby="invite-title">
             <h2 id="invite-title" class="card-title">"Invite someone"</h2>
@@ -125,7 +140,10 @@ fn MembersSection(overview: AdminOverview) -> impl IntoView {
 }
 
 #[component]
-fn InvitationsSection(overview: AdminOverview, revoke: ServerAction<RevokeInvitation>) -> impl IntoView {
+fn InvitationsSection(
+    overview: AdminOverview,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
     let error = action_error(revoke);
     let empty = overview.invitations.is_empty();
     view! {
@@ -157,7 +175,11 @@ fn InvitationsSection(overview: AdminOverview, revoke: ServerAction<RevokeInvita
 }
 
 #[component]
-fn SignupSection(overview: AdminOverview, signup: ServerAction<SetOpenSignup>, base: String) -> impl IntoView {
+fn SignupSection(
+    overview: AdminOverview,
+    signup: ServerAction<SetOpenSignup>,
+    base: String,
+) -> impl IntoView {
     let link = format!("{base}{}", overview.signup_path);
     view! {
         <section class="card" aria-labelledby="signup-title">

@@ -10,24 +10,26 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
     accounts::{provisioning, provisioning::NewAccount, repo, Role},
-    platform::{current_user, ids::sha256_hex, password, state::app_state, throttle},
+    platform::{ids::sha256_hex, password, request::RequestCtx, throttle},
 };
 
 /// The signed-in person, or `None`.
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    Ok(current_user::current().map(|a| a.user))
+    Ok(RequestCtx::capture()?.auth().map(|a| a.user))
 }
 
 /// True on a fresh install that has no workspace yet.
 #[server(endpoint = "auth/needs-setup")]
 pub async fn needs_setup() -> Result<bool, AppError> {
-    Ok(repo::workspace_count(&app_state().db).await? == 0)
+    let ctx = RequestCtx::capture()?;
+    Ok(repo::workspace_count(ctx.db()).await? == 0)
 }
 
 #[server(endpoint = "auth/login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    let state = app_state();
+    let ctx = RequestCtx::capture()?;
+    let db = ctx.db();
     let now = chrono::Utc::now();
     let email = email.trim().to_lowercase();
     if email.is_empty() {
@@ -36,17 +38,20 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    let (ip, _) = current_user::client_info();
+    let (ip, _) = ctx.client_info();
     let account_key = throttle::account_key(&email);
     let ip_key = throttle::ip_key(&ip);
-    if let Some(wait) = throttle::locked_for(&state.db, &[account_key.clone(), ip_key.clone()], now).await? {
+    if let Some(wait) =
+        throttle::locked_for(db, &[account_key.clone(), ip_key.clone()], now).await?
+    {
         return Err(AppError::TooManyRequests(throttle::retry_message(wait)));
     }
-    let row = repo::find_login(&state.db, &email).await?;
-    let verified = password::verify(password, row.as_ref().and_then(|r| r.password_hash.clone())).await;
+    let row = repo::find_login(db, &email).await?;
+    let verified =
+        password::verify(password, row.as_ref().and_then(|r| r.password_hash.clone())).await;
     let Some(row) = row.filter(|_| verified) else {
-        throttle::record_failure(&state.db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
-        throttle::record_failure(&state.db, &ip_key, throttle::IP_LIMIT, now).await?;
+        throttle::record_failure(db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
+        throttle::record_failure(db, &ip_key, throttle::IP_LIMIT, now).await?;
         return Err(AppError::Invalid {
             field: None,
             message: "That email and password don't match an account.".into(),
@@ -58,16 +63,17 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             message: "This account is disabled. Ask your workspace admin.".into(),
         });
     }
-    throttle::clear(&state.db, &account_key).await?;
-    super::session::start(&state, &row.id).await?;
-    leptos_axum::redirect(&super::safe_next(next.as_deref()));
+    throttle::clear(db, &account_key).await?;
+    super::session::start(&ctx, &row.id).await?;
+    ctx.redirect(&super::safe_next(next.as_deref()));
     Ok(())
 }
 
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    super::session::end(&app_state()).await?;
-    leptos_axum::redirect("/login");
+    let ctx = RequestCtx::capture()?;
+    super::session::end(&ctx).await?;
+    ctx.redirect("/login");
     Ok(())
 }
 
@@ -80,9 +86,11 @@ pub async fn setup(
     password: String,
     timezone: String,
 ) -> Result<(), AppError> {
-    let state = app_state();
-    if repo::workspace_count(&state.db).await? > 0 {
-        return Err(AppError::Conflict("VitaSync is already set up. Sign in instead.".into()));
+    let ctx = RequestCtx::capture()?;
+    if repo::workspace_count(ctx.db()).await? > 0 {
+        return Err(AppError::Conflict(
+            "VitaSync is already set up. Sign in instead.".into(),
+        ));
     }
     let account = NewAccount {
         email,
@@ -90,17 +98,19 @@ pub async fn setup(
         display_name: Some(display_name),
         timezone,
     };
-    let (_, user_id) = provisioning::create_workspace_with_admin(&state.db, &workspace_name, None, account, true)
-        .await
-        .map_err(|e| match e {
-            // The name is the only workspace field on this form.
-            AppError::Invalid { field: Some(f), message } if f == "slug" || f == "name" => {
-                AppError::invalid("workspace_name", message)
-            }
-            other => other,
-        })?;
-    super::session::start(&state, &user_id).await?;
-    leptos_axum::redirect("/");
+    let (_, user_id) =
+        provisioning::create_workspace_with_admin(ctx.db(), &workspace_name, None, account, true)
+            .await
+            .map_err(|e| match e {
+                // The name is the only workspace field on this form.
+                AppError::Invalid {
+                    field: Some(f),
+                    message,
+                } if f == "slug" || f == "name" => AppError::invalid("workspace_name", message),
+                other => other,
+            })?;
+    super::session::start(&ctx, &user_id).await?;
+    ctx.redirect("/");
     Ok(())
 }
 
@@ -113,57 +123,77 @@ pub struct InvitationDetails {
 }
 
 #[cfg(feature = "ssr")]
-async fn open_invitation(token: &str) -> Result<repo::InvitationRow, AppError> {
-    let invalid = || AppError::NotFound("This invitation link is not valid. Ask your admin for a new one.".into());
-    let row = repo::invitation_by_token_hash(&app_state().db, &sha256_hex(token.trim()))
+async fn open_invitation(ctx: &RequestCtx, token: &str) -> Result<repo::InvitationRow, AppError> {
+    let invalid = || {
+        AppError::NotFound(
+            "This invitation link is not valid. Ask your admin for a new one.".into(),
+        )
+    };
+    let row = repo::invitation_by_token_hash(ctx.db(), &sha256_hex(token.trim()))
         .await?
         .ok_or_else(invalid)?;
     if row.accepted_at.is_some() {
-        return Err(AppError::Conflict("This invitation has already been used. Sign in instead.".into()));
+        return Err(AppError::Conflict(
+            "This invitation has already been used. Sign in instead.".into(),
+        ));
     }
     if row.revoked_at.is_some() {
         return Err(invalid());
     }
     if row.expires_at <= chrono::Utc::now() {
-        return Err(AppError::Conflict("This invitation has expired. Ask your admin for a new one.".into()));
+        return Err(AppError::Conflict(
+            "This invitation has expired. Ask your admin for a new one.".into(),
+        ));
     }
     Ok(row)
 }
 
 #[server(endpoint = "auth/invitation")]
 pub async fn get_invitation_details(token: String) -> Result<InvitationDetails, AppError> {
-    let row = open_invitation(&token).await?;
+    let ctx = RequestCtx::capture()?;
+    let row = open_invitation(&ctx, &token).await?;
     Ok(InvitationDetails {
         workspace_name: row.workspace_name,
         email: row.email,
-        role_label: Role::parse(&row.role).unwrap_or(Role::Member).label().to_string(),
+        role_label: Role::parse(&row.role)
+            .unwrap_or(Role::Member)
+            .label()
+            .to_string(),
     })
 }
 
 /// Creates the invited person's account (email fixed by the invitation) and signs them in.
 #[server(endpoint = "auth/accept-invitation")]
-pub async fn accept_invitation(token: String, display_name: String, password: String, timezone: String) -> Result<(), AppError> {
-    let state = app_state();
-    let row = open_invitation(&token).await?;
+pub async fn accept_invitation(
+    token: String,
+    display_name: String,
+    password: String,
+    timezone: String,
+) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let row = open_invitation(&ctx, &token).await?;
     let account = NewAccount {
         email: row.email.clone(),
         password,
         display_name: Some(display_name),
         timezone,
     };
-    let user_id = provisioning::accept_invitation(&state.db, &row.id, account).await?;
-    super::session::start(&state, &user_id).await?;
-    leptos_axum::redirect("/");
+    let user_id = provisioning::accept_invitation(ctx.db(), &row.id, account).await?;
+    super::session::start(&ctx, &user_id).await?;
+    ctx.redirect("/");
     Ok(())
 }
 
 /// The workspace name behind an open sign-up link, if sign-up is open there.
 #[server(endpoint = "auth/signup-details")]
 pub async fn signup_details(slug: String) -> Result<String, AppError> {
-    let ws = repo::workspace_by_slug(&app_state().db, slug.trim()).await?;
+    let ctx = RequestCtx::capture()?;
+    let ws = repo::workspace_by_slug(ctx.db(), slug.trim()).await?;
     match ws {
         Some(ws) if ws.allow_signup => Ok(ws.name),
-        _ => Err(AppError::NotFound("Sign-up is closed here. Ask the workspace admin for an invitation.".into())),
+        _ => Err(AppError::NotFound(
+            "Sign-up is closed here. Ask the workspace admin for an invitation.".into(),
+        )),
     }
 }
 
@@ -175,10 +205,12 @@ pub async fn signup(
     password: String,
     timezone: String,
 ) -> Result<(), AppError> {
-    let state = app_state();
-    let ws = repo::workspace_by_slug(&state.db, slug.trim()).await?;
+    let ctx = RequestCtx::capture()?;
+    let ws = repo::workspace_by_slug(ctx.db(), slug.trim()).await?;
     let Some(ws) = ws.filter(|w| w.allow_signup) else {
-        return Err(AppError::NotFound("Sign-up is closed here. Ask the workspace admin for an invitation.".into()));
+        return Err(AppError::NotFound(
+            "Sign-up is closed here. Ask the workspace admin for an invitation.".into(),
+        ));
     };
     let account = NewAccount {
         email,
@@ -186,8 +218,8 @@ pub async fn signup(
         display_name: Some(display_name),
         timezone,
     };
-    let user_id = provisioning::create_member(&state.db, &ws.id, account, Role::Member).await?;
-    super::session::start(&state, &user_id).await?;
-    leptos_axum::redirect("/");
+    let user_id = provisioning::create_member(ctx.db(), &ws.id, account, Role::Member).await?;
+    super::session::start(&ctx, &user_id).await?;
+    ctx.redirect("/");
     Ok(())
 }

@@ -15,7 +15,7 @@ pub struct TodayOverview {
 
 #[server(endpoint = "dashboard/today")]
 pub async fn get_today_overview() -> Result<TodayOverview, AppError> {
-    let auth = crate::platform::current_user::require_user()?;
+    let auth = crate::platform::request::RequestCtx::capture()?.require_user()?;
     Ok(TodayOverview {
         date_label: crate::ui::time::local_today_label(chrono::Utc::now(), &auth.user.timezone),
         timezone: auth.user.timezone,
@@ -41,7 +41,7 @@ const FAMILIES: [(&str, &str); 4] = [
 #[component]
 fn Today(user: SessionUser) -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_today_overview());
-    let first_name = user.name().split_whitespace().next().unwrap_or("").to_string();
+    let first_name = user.first_name().to_string();
     view! {
         <header class="page-header">
             <h1>{format!("Hello, {first_name}")}</h1>

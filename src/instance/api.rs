@@ -6,7 +6,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
     accounts::{provisioning, provisioning::NewAccount, repo},
-    platform::{current_user::require_instance_owner, state::app_state},
+    platform::request::RequestCtx,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,8 +20,9 @@ pub struct WorkspaceInfo {
 
 #[server(endpoint = "instance/workspaces")]
 pub async fn list_workspaces() -> Result<Vec<WorkspaceInfo>, AppError> {
-    let auth = require_instance_owner()?;
-    let rows = repo::list_workspaces(&app_state().db).await?;
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_instance_owner()?;
+    let rows = repo::list_workspaces(ctx.db()).await?;
     Ok(rows
         .into_iter()
         .map(|w| WorkspaceInfo {
@@ -42,7 +43,8 @@ pub async fn create_workspace(
     admin_email: String,
     admin_password: String,
 ) -> Result<String, AppError> {
-    let auth = require_instance_owner()?;
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_instance_owner()?;
     let account = NewAccount {
         email: admin_email,
         password: admin_password,
@@ -50,11 +52,14 @@ pub async fn create_workspace(
         timezone: auth.user.timezone.clone(),
     };
     let slug = Some(slug.trim()).filter(|s| !s.is_empty());
-    provisioning::create_workspace_with_admin(&app_state().db, &name, slug, account, false)
+    provisioning::create_workspace_with_admin(ctx.db(), &name, slug, account, false)
         .await
         .map_err(|e| match e {
             // This form names the admin's fields admin_email / admin_password.
-            AppError::Invalid { field: Some(f), message } if f == "email" || f == "password" => {
+            AppError::Invalid {
+                field: Some(f),
+                message,
+            } if f == "email" || f == "password" => {
                 AppError::invalid(&format!("admin_{f}"), message)
             }
             other => other,

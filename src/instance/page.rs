@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{list_workspaces, CreateWorkspace};
-use crate::ui::{action_error, field_error, Access, ErrorPanel, FormError, FormField, Guarded, Submit};
+use crate::ui::{
+    action_error, field_error, Access, ErrorPanel, FormError, FormField, Guarded, Submit,
+};
 
 #[component]
 pub fn InstancePage() -> impl IntoView {
@@ -18,7 +20,9 @@ fn Instance() -> impl IntoView {
     let workspaces = Resource::new(move || create.version().get(), |_| list_workspaces());
     let error = action_error(create);
     let created = move || match create.value().get() {
-        Some(Ok(name)) => Some(format!("Workspace \u{201c}{name}\u{201d} created. Its admin can sign in now.")),
+        Some(Ok(name)) => Some(format!(
+            "Workspace \u{201c}{name}\u{201d} created. Its admin can sign in now."
+        )),
         _ => None,
     };
     view! {

@@ -96,7 +96,9 @@ impl Config {
 }
 
 pub fn validate_database_url(url: &str) -> Result<(), ConfigError> {
-    let scheme_ok = url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://");
+    let scheme_ok = url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://");
     if !scheme_ok {
         return Err(ConfigError::new(
             "DATABASE_URL",
@@ -114,9 +116,8 @@ pub fn validate_database_url(url: &str) -> Result<(), ConfigError> {
 }
 
 fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
-    let url = Url::parse(raw).map_err(|e| {
-        ConfigError::new("VITASYNC_PUBLIC_URL", format!("not a valid URL ({e})"))
-    })?;
+    let url = Url::parse(raw)
+        .map_err(|e| ConfigError::new("VITASYNC_PUBLIC_URL", format!("not a valid URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(ConfigError::new(
             "VITASYNC_PUBLIC_URL",

@@ -22,7 +22,12 @@ pub struct KeyRing {
 impl fmt::Debug for KeyRing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never print key material.
-        write!(f, "KeyRing(primary={}, keys={})", self.primary, self.keys.len())
+        write!(
+            f,
+            "KeyRing(primary={}, keys={})",
+            self.primary,
+            self.keys.len()
+        )
     }
 }
 
@@ -45,7 +50,11 @@ impl KeyRing {
             let (id, b64) = part
                 .split_once(':')
                 .ok_or_else(|| format!("entry {part:?} is not id:base64key"))?;
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
                 return Err(format!("key id {id:?} must be letters, digits, - or _"));
             }
             let bytes = B64
@@ -55,7 +64,10 @@ impl KeyRing {
                 return Err(format!("key {id:?} must be 32 bytes (got {})", bytes.len()));
             }
             if keys
-                .insert(id.to_string(), Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&bytes)))
+                .insert(
+                    id.to_string(),
+                    Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&bytes)),
+                )
                 .is_some()
             {
                 return Err(format!("key id {id:?} appears twice"));
@@ -73,7 +85,8 @@ impl KeyRing {
         }
         let spec = format!("k1:{}", B64.encode(Aes256Gcm::generate_key(OsRng)));
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         }
         write_private(path, &spec).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Self::parse(&spec)
@@ -83,7 +96,13 @@ impl KeyRing {
         let cipher = &self.keys[&self.primary];
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
         let sealed = cipher
-            .encrypt(&nonce, Payload { msg: plaintext, aad })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad,
+                },
+            )
             .expect("AES-GCM encryption of an in-memory buffer cannot fail");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
@@ -156,7 +175,9 @@ mod tests {
     #[test]
     fn bad_specs_are_explained() {
         assert!(KeyRing::parse("").is_err());
-        assert!(KeyRing::parse("a:notbase64!").unwrap_err().contains("base64"));
+        assert!(KeyRing::parse("a:notbase64!")
+            .unwrap_err()
+            .contains("base64"));
         assert!(KeyRing::parse(&format!("a:{}", B64.encode([0u8; 16])))
             .unwrap_err()
             .contains("32 bytes"));
@@ -169,6 +190,9 @@ mod tests {
         let a = KeyRing::parse(&format!("a:{}", key(1))).unwrap();
         let b = KeyRing::parse(&format!("b:{}", key(2))).unwrap();
         let sealed = a.encrypt(b"t", b"");
-        assert_eq!(b.decrypt(&sealed, b""), Err(CryptoError::UnknownKey("a".into())));
+        assert_eq!(
+            b.decrypt(&sealed, b""),
+            Err(CryptoError::UnknownKey("a".into()))
+        );
     }
 }

@@ -1,18 +1,15 @@
 //! Who is asking: resolves the session cookie to a signed-in person once per request, enforcing
-//! idle and absolute timeouts, and gives server functions `require_*` guards.
+//! idle and absolute timeouts. Server functions read the result through `RequestCtx`.
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use chrono::{Duration, Utc};
-use http::request::Parts;
-use std::net::SocketAddr;
 use tower_sessions::Session;
 
 use super::state::AppState;
 use crate::accounts::repo;
 use crate::accounts::SessionUser;
-use crate::error::AppError;
 
 /// The key under which the session record keeps the `auth_sessions` row id.
 pub const AUTH_KEY: &str = "auth_session";
@@ -30,7 +27,12 @@ pub struct Authenticated {
     pub auth_session_id: String,
 }
 
-pub async fn load_current_user(State(state): State<AppState>, session: Session, mut req: Request, next: Next) -> Response {
+pub async fn load_current_user(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if let Some(auth) = resolve(&state, &session).await {
         req.extensions_mut().insert(auth);
     }
@@ -66,58 +68,4 @@ async fn resolve(state: &AppState, session: &Session) -> Option<Authenticated> {
         user: loaded.user,
         auth_session_id: id,
     })
-}
-
-fn parts() -> Option<Parts> {
-    leptos::prelude::use_context::<Parts>()
-}
-
-/// The signed-in person, if any (inside a server function or page render).
-pub fn current() -> Option<Authenticated> {
-    parts().and_then(|p| p.extensions.get::<Authenticated>().cloned())
-}
-
-pub fn require_user() -> Result<Authenticated, AppError> {
-    current().ok_or(AppError::Unauthenticated)
-}
-
-pub fn require_admin() -> Result<Authenticated, AppError> {
-    let auth = require_user()?;
-    if auth.user.is_admin() {
-        Ok(auth)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-pub fn require_instance_owner() -> Result<Authenticated, AppError> {
-    let auth = require_user()?;
-    if auth.user.is_instance_owner {
-        Ok(auth)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The tower-sessions handle of this request.
-pub fn session() -> Result<Session, AppError> {
-    parts()
-        .and_then(|p| p.extensions.get::<Session>().cloned())
-        .ok_or(AppError::Internal)
-}
-
-/// The client's address and browser, recorded with a new session and used for throttling.
-pub fn client_info() -> (String, Option<String>) {
-    let parts = parts();
-    let ip = parts
-        .as_ref()
-        .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>())
-        .map(|ci| ci.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_string());
-    let ua = parts
-        .as_ref()
-        .and_then(|p| p.headers.get(http::header::USER_AGENT))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    (ip, ua)
 }

@@ -14,7 +14,9 @@ pub async fn healthz() -> Json<Value> {
 
 /// `GET /readyz`: the database answers; 503 while it does not.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    if state.db.ping().await {
+    // Probes have short deadlines: a database that does not answer in 2 s counts as down.
+    let ping = tokio::time::timeout(std::time::Duration::from_secs(2), state.db.ping());
+    if matches!(ping.await, Ok(true)) {
         (StatusCode::OK, Json(json!({ "status": "ready" })))
     } else {
         (

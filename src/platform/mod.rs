@@ -9,6 +9,7 @@ pub mod housekeeping;
 pub mod ids;
 pub mod origin_check;
 pub mod password;
+pub mod request;
 pub mod server;
 pub mod session_store;
 pub mod state;

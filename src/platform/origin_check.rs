@@ -56,9 +56,15 @@ mod tests {
 
     #[test]
     fn same_origin_passes_and_cross_site_fails() {
-        let ours = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]);
+        let ours = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000"),
+        ]);
         assert!(is_same_site(&ours, None));
-        let evil = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.example")]);
+        let evil = headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://evil.example"),
+        ]);
         assert!(!is_same_site(&evil, None));
         let null = headers(&[("host", "127.0.0.1:3000"), ("origin", "null")]);
         assert!(!is_same_site(&null, None));
@@ -66,14 +72,23 @@ mod tests {
 
     #[test]
     fn public_url_origin_passes_behind_a_proxy() {
-        let h = headers(&[("host", "10.0.0.5:3000"), ("origin", "https://health.example.com")]);
+        let h = headers(&[
+            ("host", "10.0.0.5:3000"),
+            ("origin", "https://health.example.com"),
+        ]);
         assert!(is_same_site(&h, Some("https://health.example.com")));
     }
 
     #[test]
     fn fetch_metadata_is_used_without_origin() {
-        assert!(is_same_site(&headers(&[("sec-fetch-site", "same-origin")]), None));
-        assert!(!is_same_site(&headers(&[("sec-fetch-site", "cross-site")]), None));
+        assert!(is_same_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            None
+        ));
+        assert!(!is_same_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            None
+        ));
         assert!(!is_same_site(&headers(&[]), None));
     }
 }

@@ -21,10 +21,16 @@ fn argon2() -> Argon2<'static> {
 pub fn validate(field: &str, password: &str) -> Result<(), AppError> {
     let n = password.chars().count();
     if n < MIN_LEN {
-        return Err(AppError::invalid(field, format!("Use at least {MIN_LEN} characters.")));
+        return Err(AppError::invalid(
+            field,
+            format!("Use at least {MIN_LEN} characters."),
+        ));
     }
     if n > MAX_LEN {
-        return Err(AppError::invalid(field, format!("Use at most {MAX_LEN} characters.")));
+        return Err(AppError::invalid(
+            field,
+            format!("Use at most {MAX_LEN} characters."),
+        ));
     }
     Ok(())
 }
@@ -51,7 +57,11 @@ pub async fn verify(password: String, stored: Option<String>) -> bool {
     let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
     let ok = tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
-            .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                argon2()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     })
     .await

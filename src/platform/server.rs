@@ -23,18 +23,19 @@ use super::state::AppState;
 use super::{health, housekeeping};
 use crate::app::{shell, App};
 
-/// Reads the Leptos runtime configuration: `Leptos.toml` when present, `LEPTOS_*` variables
-/// always win.
+/// Reads the Leptos runtime configuration: `Leptos.toml` from the working directory when present,
+/// else the copy built into the binary; `LEPTOS_*` variables always win.
 pub fn leptos_options() -> Result<LeptosOptions, String> {
-    let file = std::path::Path::new("Leptos.toml");
-    let conf = leptos::config::get_configuration(file.exists().then_some("Leptos.toml"))
-        .map_err(|e| format!("Leptos configuration: {e}"))?;
-    Ok(conf.leptos_options)
+    let text = std::fs::read_to_string("Leptos.toml")
+        .unwrap_or_else(|_| include_str!("../../Leptos.toml").to_string());
+    leptos::config::get_config_from_str(&text).map_err(|e| format!("Leptos configuration: {e}"))
 }
 
 /// Connects to the database, applies migrations and prepares the session store.
 pub async fn prepare(config: Config, leptos_options: LeptosOptions) -> Result<AppState, String> {
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     DbSessionStore::new(&db)
         .migrate()
@@ -53,14 +54,20 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
 
     // `__Host-` pins the cookie to this exact host over https; browsers reject it without Secure.
-    let cookie_name = if state.config.secure_cookies { "__Host-vitasync_session" } else { "vitasync_session" };
+    let cookie_name = if state.config.secure_cookies {
+        "__Host-vitasync_session"
+    } else {
+        "vitasync_session"
+    };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(&state.db))
         .with_name(cookie_name)
         .with_secure(state.config.secure_cookies)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(IDLE_TIMEOUT_HOURS)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(
+            IDLE_TIMEOUT_HOURS,
+        )));
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -73,7 +80,10 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), origin_check))
-        .layer(middleware::from_fn_with_state(state.clone(), load_current_user))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            load_current_user,
+        ))
         .layer(sessions)
         .layer(
             TraceLayer::new_for_http()
@@ -92,10 +102,13 @@ pub async fn serve(state: AppState) -> Result<(), String> {
     housekeeping::spawn(state.db.clone());
     let db = state.db.clone();
     tracing::info!(%addr, backend = ?db.backend(), "VitaSync listening on http://{addr}");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
     db.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
@@ -107,7 +120,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -20,9 +20,3 @@ impl FromRef<AppState> for LeptosOptions {
         state.leptos_options.clone()
     }
 }
-
-/// The state inside a server function or page render (provided by the router).
-pub fn app_state() -> AppState {
-    leptos::prelude::use_context::<AppState>()
-        .expect("AppState is provided to every server function and page render")
-}

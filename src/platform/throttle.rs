@@ -22,7 +22,11 @@ pub fn ip_key(ip: &str) -> String {
 }
 
 /// When any of `keys` is locked, returns how long until it opens again.
-pub async fn locked_for(db: &Db, keys: &[String], now: DateTime<Utc>) -> Result<Option<Duration>, sqlx::Error> {
+pub async fn locked_for(
+    db: &Db,
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> Result<Option<Duration>, sqlx::Error> {
     let mut longest: Option<DateTime<Utc>> = None;
     for key in keys {
         let until: Option<Option<DateTime<Utc>>> = with_db!(db, pool => sqlx::query_scalar(
@@ -40,7 +44,12 @@ pub async fn locked_for(db: &Db, keys: &[String], now: DateTime<Utc>) -> Result<
 }
 
 /// Counts one failure against `key`; locks it once `limit` failures fall inside the window.
-pub async fn record_failure(db: &Db, key: &str, limit: i32, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn record_failure(
+    db: &Db,
+    key: &str,
+    limit: i32,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let window_start = now - Duration::minutes(WINDOW_MINUTES);
     let failures: i32 = with_db!(db, pool => sqlx::query_scalar(
         "INSERT INTO auth_throttle (key, failures, window_started, locked_until) VALUES ($1, 1, $2, NULL) \

@@ -6,7 +6,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
     accounts::{repo, validate},
-    platform::{current_user::require_user, password, state::app_state},
+    platform::{password, request::RequestCtx},
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,7 +19,8 @@ pub struct Profile {
 
 #[server(endpoint = "settings/profile")]
 pub async fn get_profile() -> Result<Profile, AppError> {
-    let auth = require_user()?;
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
     Ok(Profile {
         email: auth.user.email.clone(),
         display_name: auth.user.display_name.clone().unwrap_or_default(),
@@ -30,28 +31,40 @@ pub async fn get_profile() -> Result<Profile, AppError> {
 
 #[server(endpoint = "settings/update-profile")]
 pub async fn update_profile(display_name: String, timezone: String) -> Result<(), AppError> {
-    let auth = require_user()?;
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
     let name = validate::display_name("display_name", &display_name)?;
     if timezone.trim().is_empty() {
         return Err(AppError::invalid("timezone", "Choose a time zone."));
     }
     let tz = super::timezone::validate("timezone", &timezone)?;
-    repo::update_profile(&app_state().db, &auth.user.id, name.as_deref(), &tz).await?;
+    repo::update_profile(ctx.db(), &auth.user.id, name.as_deref(), &tz).await?;
     Ok(())
 }
 
 /// Changes the password after checking the current one, then signs out every other browser.
 #[server(endpoint = "settings/change-password")]
-pub async fn change_password(current_password: String, new_password: String, confirm_password: String) -> Result<u64, AppError> {
-    let auth = require_user()?;
-    let db = &app_state().db;
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<u64, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let db = ctx.db();
     let stored = repo::password_hash(db, &auth.user.id).await?;
     if !password::verify(current_password, stored).await {
-        return Err(AppError::invalid("current_password", "That is not your current password."));
+        return Err(AppError::invalid(
+            "current_password",
+            "That is not your current password.",
+        ));
     }
     password::validate("new_password", &new_password)?;
     if new_password != confirm_password {
-        return Err(AppError::invalid("confirm_password", "The two new passwords don't match."));
+        return Err(AppError::invalid(
+            "confirm_password",
+            "The two new passwords don't match.",
+        ));
     }
     let hash = password::hash(new_password).await?;
     repo::set_password_hash(db, &auth.user.id, &hash).await?;
@@ -71,9 +84,10 @@ pub struct SessionInfo {
 
 #[server(endpoint = "settings/sessions")]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    let auth = require_user()?;
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
     let tz = auth.user.timezone.clone();
-    let rows = repo::list_auth_sessions(&app_state().db, &auth.user.id).await?;
+    let rows = repo::list_auth_sessions(ctx.db(), &auth.user.id).await?;
     Ok(rows
         .into_iter()
         .map(|r| SessionInfo {
@@ -89,17 +103,21 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 
 #[server(endpoint = "settings/sign-out-others")]
 pub async fn sign_out_others() -> Result<u64, AppError> {
-    let auth = require_user()?;
-    Ok(repo::delete_other_sessions(&app_state().db, &auth.user.id, &auth.auth_session_id).await?)
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    Ok(repo::delete_other_sessions(ctx.db(), &auth.user.id, &auth.auth_session_id).await?)
 }
 
 #[server(endpoint = "settings/end-session")]
 pub async fn end_session(id: String) -> Result<(), AppError> {
-    let auth = require_user()?;
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
     if id == auth.auth_session_id {
-        return Err(AppError::Conflict("Use Sign out to end this session.".into()));
+        return Err(AppError::Conflict(
+            "Use Sign out to end this session.".into(),
+        ));
     }
-    if repo::delete_user_session(&app_state().db, &auth.user.id, &id).await? {
+    if repo::delete_user_session(ctx.db(), &auth.user.id, &id).await? {
         Ok(())
     } else {
         Err(AppError::NotFound("That session has already ended.".into()))
@@ -147,7 +165,10 @@ mod tests {
     fn browsers_are_named() {
         let ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1";
         assert_eq!(describe_browser(ua), "Safari on iOS");
-        assert_eq!(describe_browser("Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36"), "Chrome on Linux");
+        assert_eq!(
+            describe_browser("Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0 Safari/537.36"),
+            "Chrome on Linux"
+        );
         assert_eq!(describe_browser(""), "Unknown browser");
     }
 }

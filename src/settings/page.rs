@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{ChangePassword, EndSession, Profile, SignOutOthers, UpdateProfile};
 use super::api::{get_profile, list_sessions};
-use crate::ui::{action_error, field_error, Access, ErrorPanel, FormError, FormField, Guarded, Submit};
+use super::api::{ChangePassword, EndSession, Profile, SignOutOthers, UpdateProfile};
+use crate::ui::{
+    action_error, field_error, Access, ErrorPanel, FormError, FormField, Guarded, Submit,
+};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -74,7 +76,10 @@ fn PasswordSection() -> impl IntoView {
     let error = action_error(change);
     let done = move || match change.value().get() {
         Some(Ok(0)) => Some("Password changed.".to_string()),
-        Some(Ok(n)) => Some(format!("Password changed. Signed out {n} other session{}.", if n == 1 { "" } else { "s" })),
+        Some(Ok(n)) => Some(format!(
+            "Password changed. Signed out {n} other session{}.",
+            if n == 1 { "" } else { "s" }
+        )),
         _ => None,
     };
     view! {
@@ -103,7 +108,11 @@ fn SessionsSection() -> impl IntoView {
         move || (others.version().get(), end.version().get()),
         |_| list_sessions(),
     );
-    let error = Signal::derive(move || action_error(end).get().or_else(|| action_error(others).get()));
+    let error = Signal::derive(move || {
+        action_error(end)
+            .get()
+            .or_else(|| action_error(others).get())
+    });
     view! {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title" class="card-title">"Signed-in browsers"</h2>

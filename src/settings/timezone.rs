@@ -12,13 +12,21 @@ pub fn validate(field: &str, raw: &str) -> Result<String, AppError> {
     }
     raw.parse::<chrono_tz::Tz>()
         .map(|tz| tz.name().to_string())
-        .map_err(|_| AppError::invalid(field, "Choose a time zone from the list, such as Europe/Paris."))
+        .map_err(|_| {
+            AppError::invalid(
+                field,
+                "Choose a time zone from the list, such as Europe/Paris.",
+            )
+        })
 }
 
 /// Every zone name, sorted, for the time-zone picker.
 #[cfg(feature = "ssr")]
 pub fn all() -> Vec<String> {
-    let mut zones: Vec<String> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_string()).collect();
+    let mut zones: Vec<String> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name().to_string())
+        .collect();
     zones.sort();
     zones
 }

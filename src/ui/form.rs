@@ -76,8 +76,16 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
 }
 
 #[component]
-pub fn Submit(label: &'static str, #[prop(into)] pending: Signal<bool>, #[prop(optional)] secondary: bool) -> impl IntoView {
-    let class = if secondary { "btn btn-secondary" } else { "btn btn-primary" };
+pub fn Submit(
+    label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(optional)] secondary: bool,
+) -> impl IntoView {
+    let class = if secondary {
+        "btn btn-secondary"
+    } else {
+        "btn btn-primary"
+    };
     view! {
         <button type="submit" class=class aria-busy=move || pending.get().then_some("true") disabled=move || pending.get()>
             {label}

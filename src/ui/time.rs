@@ -28,7 +28,10 @@ mod tests {
         // 23:30 UTC on the 27th is already the 28th in Tokyo and still the 27th in New York.
         let at = Utc.with_ymd_and_hms(2026, 11, 27, 23, 30, 0).unwrap();
         assert_eq!(local_today_label(at, "Asia/Tokyo"), "Saturday 28 November");
-        assert_eq!(local_today_label(at, "America/New_York"), "Friday 27 November");
+        assert_eq!(
+            local_today_label(at, "America/New_York"),
+            "Friday 27 November"
+        );
         assert_eq!(local_datetime(at, "Europe/Paris"), "28 Nov 2026, 00:30");
     }
 }

@@ -2,7 +2,11 @@ use leptos::prelude::*;
 
 /// The centred card that holds the sign-in, setup and sign-up forms.
 #[component]
-pub fn AuthCard(title: &'static str, #[prop(optional, into)] subtitle: Option<String>, children: Children) -> impl IntoView {
+pub fn AuthCard(
+    title: &'static str,
+    #[prop(optional, into)] subtitle: Option<String>,
+    children: Children,
+) -> impl IntoView {
     view! {
         <main id="main" class="auth-page">
             <div class="auth-card">

@@ -9,11 +9,16 @@ use crate::ui::{action_error, field_error, ErrorPanel, FormError, FormField, Sub
 /// `/join/:token`: an invited person chooses a password and is signed in.
 #[component]
 pub fn JoinPage() -> impl IntoView {
-    let token = use_params_map().with_untracked(|p| p.get("token")).unwrap_or_default();
-    let details = Resource::new({
-        let token = token.clone();
-        move || token.clone()
-    }, get_invitation_details);
+    let token = use_params_map()
+        .with_untracked(|p| p.get("token"))
+        .unwrap_or_default();
+    let details = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        get_invitation_details,
+    );
     view! {
         <Title text="Join a workspace"/>
         <Suspense>
@@ -34,7 +39,11 @@ pub fn JoinPage() -> impl IntoView {
 fn JoinForm(token: String, invite: InvitationDetails) -> impl IntoView {
     let accept = ServerAction::<AcceptInvitation>::new();
     let error = action_error(accept);
-    let subtitle = format!("You're invited to {} as {}.", invite.workspace_name, invite.role_label.to_lowercase());
+    let subtitle = format!(
+        "You're invited to {} as {}.",
+        invite.workspace_name,
+        invite.role_label.to_lowercase()
+    );
     view! {
         <AuthCard title="Join VitaSync" subtitle=subtitle>
             <ActionForm action=accept attr:class="stack" attr:novalidate=true>

@@ -38,7 +38,9 @@ pub fn LoginPage() -> impl IntoView {
 fn LoginForm() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = action_error(login);
-    let next = use_query_map().with_untracked(|q| q.get("next")).unwrap_or_default();
+    let next = use_query_map()
+        .with_untracked(|q| q.get("next"))
+        .unwrap_or_default();
     view! {
         <AuthCard title="Sign in" subtitle="Welcome back.">
             <ActionForm action=login attr:class="stack" attr:novalidate=true>

@@ -9,11 +9,16 @@ use crate::ui::{action_error, field_error, ErrorPanel, FormError, FormField, Sub
 /// `/signup/:slug`: open sign-up, when the workspace's admins allow it.
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let slug = use_params_map().with_untracked(|p| p.get("slug")).unwrap_or_default();
-    let details = Resource::new({
-        let slug = slug.clone();
-        move || slug.clone()
-    }, signup_details);
+    let slug = use_params_map()
+        .with_untracked(|p| p.get("slug"))
+        .unwrap_or_default();
+    let details = Resource::new(
+        {
+            let slug = slug.clone();
+            move || slug.clone()
+        },
+        signup_details,
+    );
     view! {
         <Title text="Create an account"/>
         <Suspense>

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
 
 use super::DbError;
 
@@ -24,7 +24,9 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            Err(DbError::Url("must start with sqlite:// or postgres://".into()))
+            Err(DbError::Url(
+                "must start with sqlite:// or postgres://".into(),
+            ))
         }
     }
 }
@@ -62,15 +64,23 @@ pub async fn connect_sqlite(url: &str) -> Result<SqlitePool, DbError> {
 
 pub async fn connect_postgres(url: &str) -> Result<PgPool, DbError> {
     let opts = PgConnectOptions::from_str(url).map_err(|e| DbError::Url(e.to_string()))?;
+    let unreachable = |reason: String| DbError::Connect {
+        target: redact(url),
+        reason,
+    };
+    // One direct connection first: its error says why ("connection refused", "password
+    // authentication failed") where the pool would only report a timeout.
+    let probe = tokio::time::timeout(Duration::from_secs(5), PgConnection::connect_with(&opts))
+        .await
+        .map_err(|_| unreachable("no answer within 5 seconds".into()))?
+        .map_err(|e| unreachable(e.to_string()))?;
+    let _ = probe.close().await;
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(opts)
         .await
-        .map_err(|e| DbError::Connect {
-            target: redact(url),
-            reason: e.to_string(),
-        })
+        .map_err(|e| unreachable(e.to_string()))
 }
 
 pub fn list_tables_sql(backend: Backend) -> &'static str {

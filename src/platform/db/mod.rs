@@ -17,7 +17,7 @@ pub enum Db {
 
 /// Runs `$body` with `$pool` bound to the concrete pool (`&SqlitePool` or `&PgPool`).
 ///
-/// ```ignore
+/// ```text
 /// let n: i64 = with_db!(&state.db, pool => sqlx::query_scalar("SELECT count(*) FROM users")
 ///     .fetch_one(pool).await)?;
 /// ```

@@ -1,0 +1,172 @@
+//! The `vitasync` binary: headless bootstrap is idempotent, workspaces can be created, and bad
+//! configuration stops start-up with one clear line.
+
+use std::process::{Command, Output};
+
+fn vitasync(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitasync"));
+    cmd.current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("VITASYNC_DATA_DIR", dir.join("data"))
+        .env("RUST_LOG", "error")
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run vitasync")
+}
+
+fn stderr_line(out: &Output) -> String {
+    let text = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "exactly one line of explanation, got: {text:?}"
+    );
+    text
+}
+
+#[test]
+fn bootstrap_is_idempotent_and_derives_the_slug() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "admin",
+        "bootstrap",
+        "--workspace",
+        "Acme Health",
+        "--email",
+        "Root@Example.com",
+        "--password",
+        "root-password",
+    ];
+    let first = vitasync(dir.path(), &[], &args);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = vitasync(dir.path(), &[], &args);
+    assert!(second.status.success(), "a re-run is fine");
+    assert!(String::from_utf8_lossy(&second.stdout).contains("already set up"));
+
+    let other = vitasync(
+        dir.path(),
+        &[],
+        &[
+            "admin",
+            "bootstrap",
+            "--workspace",
+            "X",
+            "--email",
+            "else@example.com",
+            "--password",
+            "else-password",
+        ],
+    );
+    assert!(!other.status.success(), "a different owner is refused");
+    assert!(stderr_line(&other).contains("already set up"));
+
+    let ws = vitasync(
+        dir.path(),
+        &[],
+        &[
+            "workspace",
+            "create",
+            "--name",
+            "Beta Family",
+            "--admin-email",
+            "bea@example.com",
+            "--admin-password",
+            "beta-password",
+            "--slug",
+            "beta",
+        ],
+    );
+    assert!(
+        ws.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ws.stderr)
+    );
+    let dup = vitasync(
+        dir.path(),
+        &[],
+        &[
+            "workspace",
+            "create",
+            "--name",
+            "Beta again",
+            "--admin-email",
+            "b2@example.com",
+            "--admin-password",
+            "beta-password",
+            "--slug",
+            "beta",
+        ],
+    );
+    assert!(!dup.status.success());
+    assert!(stderr_line(&dup).contains("taken"));
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let url = format!("sqlite://{}/data/vitasync.db", dir.path().display());
+        let db = vitasync::platform::db::Db::connect(&url).await.unwrap();
+        let slugs: Vec<String> = vitasync::with_db!(&db, pool => sqlx::query_scalar("SELECT slug FROM workspaces ORDER BY slug").fetch_all(pool).await).unwrap();
+        assert_eq!(slugs, vec!["acme-health", "beta"]);
+        let owners: i64 = vitasync::with_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_instance_owner = true AND email = 'root@example.com'").fetch_one(pool).await).unwrap();
+        assert_eq!(owners, 1);
+        db.close().await;
+    });
+}
+
+#[test]
+fn malformed_database_url_stops_start_up_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vitasync(
+        dir.path(),
+        &[("DATABASE_URL", "mysql://root@localhost/vitasync")],
+        &["serve"],
+    );
+    assert!(!out.status.success());
+    let line = stderr_line(&out);
+    assert!(line.contains("DATABASE_URL"), "{line}");
+}
+
+#[test]
+fn unreachable_postgres_stops_start_up_with_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Port 9 (discard) has nothing listening here.
+    let out = vitasync(
+        dir.path(),
+        &[(
+            "DATABASE_URL",
+            "postgres://postgres:secret@127.0.0.1:9/vitasync",
+        )],
+        &["serve"],
+    );
+    assert!(!out.status.success());
+    let line = stderr_line(&out);
+    assert!(line.contains("cannot connect to the database"), "{line}");
+    assert!(
+        !line.contains("secret"),
+        "credentials are never printed: {line}"
+    );
+}
+
+#[test]
+fn bad_settings_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = vitasync(
+        dir.path(),
+        &[("VITASYNC_PUBLIC_URL", "ftp://example.com")],
+        &["serve"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr_line(&out).contains("VITASYNC_PUBLIC_URL"));
+    let out = vitasync(
+        dir.path(),
+        &[("VITASYNC_ENCRYPTION_KEYS", "k1:short")],
+        &["serve"],
+    );
+    assert!(!out.status.success());
+    assert!(stderr_line(&out).contains("VITASYNC_ENCRYPTION_KEYS"));
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the whole router in-process, against SQLite and PostgreSQL. Each story
+//! runs on both backends (see `both_backends!`).
+
+mod harness;
+
+mod accounts_cli;
+mod auth_flow;
+mod csrf;
+mod isolation;
+mod readiness;
+mod schema;
+mod sessions;
+mod throttling;
