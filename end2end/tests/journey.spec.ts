@@ -15,6 +15,9 @@ async function shot(page: Page, project: string, name: string) {
 
 test('first run, invitation, member dashboard, 403 and sign-out', async ({ page, browser }, info) => {
   const project = info.project.name;
+  // Hydration problems surface as page errors: none are allowed.
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
 
   // A fresh install sends every visitor to first-run setup.
   await page.goto('/');
@@ -51,6 +54,22 @@ test('first run, invitation, member dashboard, 403 and sign-out', async ({ page,
   await expect(page.getByText(MEMBER.email)).toBeVisible();
   await shot(page, project, '3-admin-invited');
 
+  // Settings: rename, switch to the dark theme (remembered), see the signed-in browsers.
+  await nav.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await expect(page.getByText('This browser')).toBeVisible();
+  await page.getByLabel('Display name').fill('Olive Q. Owner');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByText('Profile saved.')).toBeVisible();
+  const toggle = page.locator('.topbar [data-theme-toggle]');
+  await toggle.click(); // system → light
+  await toggle.click(); // light → dark
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await shot(page, project, '3b-settings-dark');
+  await toggle.click(); // dark → system
+
   // The member opens the link in their own browser (in Tokyo), picks a password, nothing else.
   const memberContext = await browser.newContext({ ...info.project.use, timezoneId: 'Asia/Tokyo' });
   const member = await memberContext.newPage();
@@ -82,4 +101,5 @@ test('first run, invitation, member dashboard, 403 and sign-out', async ({ page,
   await expect(member).toHaveURL(/\/login\?next=\//);
   expect(again?.ok()).toBeTruthy();
   await memberContext.close();
+  expect(pageErrors).toEqual([]);
 });

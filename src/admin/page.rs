@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{
     get_admin_overview, AdminOverview, InviteMember, RevokeInvitation, SetOpenSignup,
 };
+use crate::ui::reset_on_success;
 use crate::ui::{
     action_error, field_error, Access, EmptyState, ErrorPanel, FormError, FormField, Guarded,
     Submit,
@@ -70,6 +71,8 @@ fn AdminSections(
 #[component]
 fn InviteSection(base: String, invite: ServerAction<InviteMember>) -> impl IntoView {
     let error = action_error(invite);
+    let form = NodeRef::new();
+    reset_on_success(invite, form);
     let query = use_query_map();
     let link = move || {
         query
@@ -86,7 +89,7 @@ fn InviteSection(base: String, invite: ServerAction<InviteMember>) -> impl IntoV
                     <input id="invite-link" class="copy-field" type="text" readonly value=link/>
                 </div>
             })}
-            <ActionForm action=invite attr:class="stack" attr:novalidate=true>
+            <ActionForm action=invite node_ref=form attr:class="stack" attr:novalidate=true>
                 <FormError error=error/>
                 <FormField label="Email" name="email" kind="email" required=true error=field_error(error, "email")/>
                 <div class="field-row">

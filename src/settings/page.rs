@@ -3,6 +3,7 @@ use leptos_meta::Title;
 
 use super::api::{get_profile, list_sessions};
 use super::api::{ChangePassword, EndSession, Profile, SignOutOthers, UpdateProfile};
+use crate::ui::reset_on_success;
 use crate::ui::{
     action_error, field_error, Access, ErrorPanel, FormError, FormField, Guarded, Submit,
 };
@@ -74,6 +75,8 @@ fn ProfileForm(profile: Profile, action: ServerAction<UpdateProfile>) -> impl In
 fn PasswordSection() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let error = action_error(change);
+    let form = NodeRef::new();
+    reset_on_success(change, form);
     let done = move || match change.value().get() {
         Some(Ok(0)) => Some("Password changed.".to_string()),
         Some(Ok(n)) => Some(format!(
@@ -85,7 +88,7 @@ fn PasswordSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="password-title">
             <h2 id="password-title" class="card-title">"Password"</h2>
-            <ActionForm action=change attr:class="stack" attr:novalidate=true>
+            <ActionForm action=change node_ref=form attr:class="stack" attr:novalidate=true>
                 <FormError error=error/>
                 <FormField label="Current password" name="current_password" kind="password" autocomplete="current-password"
                     required=true error=field_error(error, "current_password")/>

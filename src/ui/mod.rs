@@ -12,6 +12,6 @@ pub mod theme;
 pub mod time;
 
 pub use empty_state::EmptyState;
-pub use form::{action_error, field_error, FormError, FormField, Submit};
+pub use form::{action_error, field_error, reset_on_success, FormError, FormField, Submit};
 pub use guard::{Access, Guarded};
 pub use status_pages::{ErrorPanel, Forbidden, NotFound};
