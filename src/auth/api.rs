@@ -13,6 +13,19 @@ use crate::{
     platform::{ids::sha256_hex, password, request::RequestCtx, throttle},
 };
 
+/// Signs a new account in and sends them to their dashboard.
+#[cfg(feature = "ssr")]
+async fn welcome(ctx: &RequestCtx, user_id: &str) -> Result<(), AppError> {
+    super::session::start(ctx, user_id).await?;
+    ctx.redirect("/");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn signup_closed() -> AppError {
+    AppError::NotFound("Sign-up is closed here. Ask the workspace admin for an invitation.".into())
+}
+
 /// The signed-in person, or `None`.
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
@@ -109,9 +122,7 @@ pub async fn setup(
                 } if f == "slug" || f == "name" => AppError::invalid("workspace_name", message),
                 other => other,
             })?;
-    super::session::start(&ctx, &user_id).await?;
-    ctx.redirect("/");
-    Ok(())
+    welcome(&ctx, &user_id).await
 }
 
 /// What an invitation link offers, shown before the person picks a password.
@@ -179,9 +190,7 @@ pub async fn accept_invitation(
         timezone,
     };
     let user_id = provisioning::accept_invitation(ctx.db(), &row.id, account).await?;
-    super::session::start(&ctx, &user_id).await?;
-    ctx.redirect("/");
-    Ok(())
+    welcome(&ctx, &user_id).await
 }
 
 /// The workspace name behind an open sign-up link, if sign-up is open there.
@@ -191,9 +200,7 @@ pub async fn signup_details(slug: String) -> Result<String, AppError> {
     let ws = repo::workspace_by_slug(ctx.db(), slug.trim()).await?;
     match ws {
         Some(ws) if ws.allow_signup => Ok(ws.name),
-        _ => Err(AppError::NotFound(
-            "Sign-up is closed here. Ask the workspace admin for an invitation.".into(),
-        )),
+        _ => Err(signup_closed()),
     }
 }
 
@@ -208,9 +215,7 @@ pub async fn signup(
     let ctx = RequestCtx::capture()?;
     let ws = repo::workspace_by_slug(ctx.db(), slug.trim()).await?;
     let Some(ws) = ws.filter(|w| w.allow_signup) else {
-        return Err(AppError::NotFound(
-            "Sign-up is closed here. Ask the workspace admin for an invitation.".into(),
-        ));
+        return Err(signup_closed());
     };
     let account = NewAccount {
         email,
@@ -219,7 +224,5 @@ pub async fn signup(
         timezone,
     };
     let user_id = provisioning::create_member(ctx.db(), &ws.id, account, Role::Member).await?;
-    super::session::start(&ctx, &user_id).await?;
-    ctx.redirect("/");
-    Ok(())
+    welcome(&ctx, &user_id).await
 }

@@ -6,6 +6,7 @@ mod harness;
 mod accounts_cli;
 mod auth_flow;
 mod csrf;
+mod http_basics;
 mod isolation;
 mod readiness;
 mod schema;
