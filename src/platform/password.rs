@@ -12,6 +12,24 @@ use crate::error::AppError;
 pub const MIN_LEN: usize = 8;
 pub const MAX_LEN: usize = 128;
 
+/// At most this many hashes run at once: each takes 19 MiB and a core for tens of
+/// milliseconds, so a burst of sign-ins queues instead of exhausting memory.
+const CONCURRENT_HASHES: usize = 2;
+static HASH_PERMITS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
+/// Runs argon2 work on a blocking thread, never more than `CONCURRENT_HASHES` at a time.
+async fn run_bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _permit = HASH_PERMITS
+        .acquire()
+        .await
+        .map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| AppError::Internal)
+}
+
 fn argon2() -> Argon2<'static> {
     let params = Params::new(19 * 1024, 2, 1, None).expect("static argon2 parameters are valid");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
@@ -36,14 +54,13 @@ pub fn validate(field: &str, password: &str) -> Result<(), AppError> {
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    run_bounded(move || {
         let salt = SaltString::generate(&mut OsRng);
         argon2()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(|_| AppError::Internal)?
+    .await?
     .map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
         AppError::Internal
@@ -55,7 +72,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 pub async fn verify(password: String, stored: Option<String>) -> bool {
     let known = stored.is_some();
     let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
-    let ok = tokio::task::spawn_blocking(move || {
+    let ok = run_bounded(move || {
         PasswordHash::new(&stored)
             .map(|parsed| {
                 argon2()
