@@ -43,68 +43,37 @@ both_backends!(
     }
 );
 
+/// Submits first-run setup with one field replaced; returns the error it must produce.
+async fn setup_error(app: &TestApp, field: &str, value: &str) -> AppError {
+    let mut fields = vec![
+        ("workspace_name", "Acme"),
+        ("display_name", ""),
+        ("email", "a@example.com"),
+        ("password", "long-enough"),
+        ("timezone", "UTC"),
+    ];
+    for f in fields.iter_mut().filter(|f| f.0 == field) {
+        f.1 = value;
+    }
+    app.client()
+        .call::<()>("auth/setup", &fields)
+        .await
+        .expect_err("setup must refuse this input")
+}
+
 both_backends!(
     setup_validates_with_field_messages,
     |app: TestApp| async move {
-        let c = app.client();
-        let err = c
-            .call::<()>(
-                "auth/setup",
-                &[
-                    ("workspace_name", "Acme"),
-                    ("display_name", ""),
-                    ("email", "not-an-email"),
-                    ("password", "long-enough"),
-                    ("timezone", "UTC"),
-                ],
-            )
-            .await
-            .unwrap_err();
+        let err = setup_error(&app, "email", "not-an-email").await;
         assert!(err.for_field("email").is_some(), "{err:?}");
-        let err = c
-            .call::<()>(
-                "auth/setup",
-                &[
-                    ("workspace_name", "Acme"),
-                    ("display_name", ""),
-                    ("email", "a@example.com"),
-                    ("password", "short"),
-                    ("timezone", "UTC"),
-                ],
-            )
-            .await
-            .unwrap_err();
+        let err = setup_error(&app, "password", "short").await;
         assert_eq!(
             err.for_field("password").as_deref(),
             Some("Use at least 8 characters.")
         );
-        let err = c
-            .call::<()>(
-                "auth/setup",
-                &[
-                    ("workspace_name", "  "),
-                    ("display_name", ""),
-                    ("email", "a@example.com"),
-                    ("password", "long-enough"),
-                    ("timezone", "UTC"),
-                ],
-            )
-            .await
-            .unwrap_err();
+        let err = setup_error(&app, "workspace_name", "  ").await;
         assert!(err.for_field("workspace_name").is_some(), "{err:?}");
-        let err = c
-            .call::<()>(
-                "auth/setup",
-                &[
-                    ("workspace_name", "Acme"),
-                    ("display_name", ""),
-                    ("email", "a@example.com"),
-                    ("password", "long-enough"),
-                    ("timezone", "Mars/Base"),
-                ],
-            )
-            .await
-            .unwrap_err();
+        let err = setup_error(&app, "timezone", "Mars/Base").await;
         assert!(err.for_field("timezone").is_some(), "{err:?}");
         assert_eq!(
             vitasync::accounts::repo::workspace_count(app.db())

@@ -2,7 +2,7 @@
 //! the idle and absolute timeouts, and the cookie carries the right attributes.
 
 use crate::both_backends;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Client, TestApp};
 
 both_backends!(session_id_rotates_at_sign_in, |app: TestApp| async move {
     app.setup_owner("owner@example.com", "owner-password").await;
@@ -29,15 +29,21 @@ both_backends!(session_id_rotates_at_sign_in, |app: TestApp| async move {
     assert!(c.whoami().await.is_some());
 });
 
+/// The owner, signed in on a laptop (through setup) and on a phone.
+async fn owner_on_two_browsers(app: &TestApp) -> (Client, Client) {
+    let laptop = app.setup_owner("owner@example.com", "owner-password").await;
+    let phone = app.client_from("10.0.0.9");
+    phone
+        .login("owner@example.com", "owner-password")
+        .await
+        .unwrap();
+    (laptop, phone)
+}
+
 both_backends!(
     sign_out_everywhere_else_keeps_only_this_browser,
     |app: TestApp| async move {
-        let laptop = app.setup_owner("owner@example.com", "owner-password").await;
-        let phone = app.client_from("10.0.0.9");
-        phone
-            .login("owner@example.com", "owner-password")
-            .await
-            .unwrap();
+        let (laptop, phone) = owner_on_two_browsers(&app).await;
         let ended: u64 = laptop.call("settings/sign-out-others", &[]).await.unwrap();
         assert_eq!(ended, 1);
         assert!(laptop.whoami().await.is_some());
@@ -48,12 +54,7 @@ both_backends!(
 both_backends!(
     changing_the_password_ends_other_sessions,
     |app: TestApp| async move {
-        let laptop = app.setup_owner("owner@example.com", "owner-password").await;
-        let phone = app.client_from("10.0.0.9");
-        phone
-            .login("owner@example.com", "owner-password")
-            .await
-            .unwrap();
+        let (laptop, phone) = owner_on_two_browsers(&app).await;
         let err = laptop
             .call::<u64>(
                 "settings/change-password",
