@@ -170,3 +170,41 @@ fn bad_settings_are_named() {
     assert!(!out.status.success());
     assert!(stderr_line(&out).contains("VITASYNC_ENCRYPTION_KEYS"));
 }
+
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitasync"))
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("VITASYNC_DATA_DIR", dir.path().join("data"))
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .arg("serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start vitasync");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let ready = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.contains("listening"));
+    assert!(ready, "the server announced it was listening");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exit status after SIGTERM: {status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter().any(|l| l.contains("shut down cleanly")),
+        "{rest:?}"
+    );
+}
