@@ -50,6 +50,21 @@ impl AppError {
         }
     }
 
+    /// Moves a field error to the name the submitting form uses for that field
+    /// (e.g. `email` → `admin_email`); other errors pass through.
+    pub fn rename_field(self, renames: &[(&str, &str)]) -> Self {
+        match self {
+            AppError::Invalid {
+                field: Some(f),
+                message,
+            } => match renames.iter().find(|(from, _)| *from == f) {
+                Some((_, to)) => AppError::invalid(to, message),
+                None => AppError::invalid(&f, message),
+            },
+            other => other,
+        }
+    }
+
     /// A message for the whole form (anything not tied to one field).
     pub fn form_message(&self) -> Option<String> {
         match self {
@@ -76,3 +91,21 @@ impl From<sqlx::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+
+    #[test]
+    fn field_errors_follow_the_forms_field_names() {
+        let renamed =
+            AppError::invalid("email", "Taken.").rename_field(&[("email", "admin_email")]);
+        assert_eq!(renamed.for_field("admin_email").as_deref(), Some("Taken."));
+        let kept = AppError::invalid("slug", "Bad.").rename_field(&[("email", "admin_email")]);
+        assert_eq!(kept.for_field("slug").as_deref(), Some("Bad."));
+        assert_eq!(
+            AppError::Forbidden.rename_field(&[("email", "x")]),
+            AppError::Forbidden
+        );
+    }
+}

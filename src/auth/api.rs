@@ -114,13 +114,9 @@ pub async fn setup(
     let (_, user_id) =
         provisioning::create_workspace_with_admin(ctx.db(), &workspace_name, None, account, true)
             .await
-            .map_err(|e| match e {
-                // The name is the only workspace field on this form.
-                AppError::Invalid {
-                    field: Some(f),
-                    message,
-                } if f == "slug" || f == "name" => AppError::invalid("workspace_name", message),
-                other => other,
+            // The name is the only workspace field on this form.
+            .map_err(|e| {
+                e.rename_field(&[("slug", "workspace_name"), ("name", "workspace_name")])
             })?;
     welcome(&ctx, &user_id).await
 }

@@ -54,15 +54,6 @@ pub async fn create_workspace(
     let slug = Some(slug.trim()).filter(|s| !s.is_empty());
     provisioning::create_workspace_with_admin(ctx.db(), &name, slug, account, false)
         .await
-        .map_err(|e| match e {
-            // This form names the admin's fields admin_email / admin_password.
-            AppError::Invalid {
-                field: Some(f),
-                message,
-            } if f == "email" || f == "password" => {
-                AppError::invalid(&format!("admin_{f}"), message)
-            }
-            other => other,
-        })?;
+        .map_err(|e| e.rename_field(&[("email", "admin_email"), ("password", "admin_password")]))?;
     Ok(name.trim().to_string())
 }

@@ -72,22 +72,28 @@ pub fn router(state: AppState) -> Router {
             IDLE_TIMEOUT_HOURS,
         )));
 
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+    // Pages and server functions: the only routes that read the session or change state. Static
+    // files and probes skip these layers, so a wasm download costs no session lookups.
+    let app = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(context_state.clone()),
             move || shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn_with_state(state.clone(), origin_check))
-        .layer(middleware::from_fn_with_state(
+        .route_layer(middleware::from_fn_with_state(state.clone(), origin_check))
+        .route_layer(middleware::from_fn_with_state(
             state.clone(),
             load_current_user,
         ))
-        .layer(sessions)
+        .route_layer(sessions);
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(app)
+        // Static files, and the 404 page for everything else (which changes nothing).
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Pages are never framed (clickjacking), never sniffed, and their URLs (which can carry
         // one-time invitation tokens) never leak to other sites through Referer.
         .layer(SetResponseHeaderLayer::if_not_present(

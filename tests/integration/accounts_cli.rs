@@ -3,7 +3,8 @@
 
 use std::process::{Command, Output};
 
-fn vitasync(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+/// `vitasync ARGS` in `dir` with its own data directory and only the given settings.
+fn command(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitasync"));
     cmd.current_dir(dir)
         .env_remove("DATABASE_URL")
@@ -13,7 +14,11 @@ fn vitasync(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Outpu
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().expect("run vitasync")
+    cmd
+}
+
+fn vitasync(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    command(dir, env, args).output().expect("run vitasync")
 }
 
 fn stderr_line(out: &Output) -> String {
@@ -177,14 +182,12 @@ fn serve_stops_cleanly_on_sigterm() {
     use std::process::Stdio;
 
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vitasync"))
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .env("VITASYNC_DATA_DIR", dir.path().join("data"))
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .arg("serve")
+    let env = [
+        ("LEPTOS_SITE_ADDR", "127.0.0.1:0"),
+        ("RUST_LOG", "info"),
+        ("NO_COLOR", "1"),
+    ];
+    let mut child = command(dir.path(), &env, &["serve"])
         .stdout(Stdio::piped())
         .spawn()
         .expect("start vitasync");

@@ -133,11 +133,9 @@ both_backends!(sign_out_ends_the_session, |app: TestApp| async move {
     );
 });
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cookie_is_http_only_lax_and_host_prefixed_over_https() {
-    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.secure_cookies = true).await;
-    let c = app.client();
-    let res = c
+/// The raw response to first-run setup (it signs the new owner in, so it sets the cookie).
+async fn setup_response(app: &TestApp) -> crate::harness::TestResponse {
+    app.client()
         .post_form(
             "/api/auth/setup",
             &[
@@ -148,7 +146,13 @@ async fn cookie_is_http_only_lax_and_host_prefixed_over_https() {
                 ("timezone", "UTC"),
             ],
         )
-        .await;
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookie_is_http_only_lax_and_host_prefixed_over_https() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.secure_cookies = true).await;
+    let res = setup_response(&app).await;
     let set = res.header("set-cookie").expect("session cookie");
     assert!(set.starts_with("__Host-vitasync_session="), "{set}");
     for attr in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
@@ -158,19 +162,7 @@ async fn cookie_is_http_only_lax_and_host_prefixed_over_https() {
     app.finish().await;
 
     let plain = TestApp::spawn(Backend::Sqlite).await;
-    let res = plain
-        .client()
-        .post_form(
-            "/api/auth/setup",
-            &[
-                ("workspace_name", "Acme"),
-                ("display_name", ""),
-                ("email", "o@example.com"),
-                ("password", "owner-password"),
-                ("timezone", "UTC"),
-            ],
-        )
-        .await;
+    let res = setup_response(&plain).await;
     let set = res.header("set-cookie").unwrap();
     assert!(
         set.starts_with("vitasync_session=")
