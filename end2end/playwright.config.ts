@@ -5,6 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
 // (scripts/test does both).
 const DESKTOP_PORT = 3101;
 const PHONE_PORT = 3102;
+// One more server, seeded with demo data, for the health pages (read-only, shared by both sizes).
+const DEMO_PORT = 3103;
 
 const chromium = {
   executablePath: '/usr/bin/chromium',
@@ -44,12 +46,22 @@ export default defineConfig({
       dependencies: ['desktop'],
       use: { viewport: { width: 390, height: 844 }, javaScriptEnabled: false, baseURL: `http://127.0.0.1:${DESKTOP_PORT}`, launchOptions: chromium },
     },
+    {
+      name: 'health-phone',
+      testMatch: /health\.spec\.ts/,
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },
+    },
+    {
+      name: 'health-desktop',
+      testMatch: /health\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },
+    },
   ],
-  webServer: [DESKTOP_PORT, PHONE_PORT].map((port) => ({
-    command: `./start-server.sh ${port}`,
+  webServer: [[DESKTOP_PORT, ''], [PHONE_PORT, ''], [DEMO_PORT, 'demo']].map(([port, seed]) => ({
+    command: `./start-server.sh ${port} ${seed}`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
   })),

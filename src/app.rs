@@ -8,10 +8,13 @@ use leptos_router::{path, SsrMode};
 use crate::admin::AdminPage;
 use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignupPage};
 use crate::dashboard::DashboardPage;
+use crate::health::pages::{BodyPage, HeartPage, MetricPage, RecordsPage, SleepPage, TrendsPage};
 use crate::instance::InstancePage;
+use crate::measurements::MeasurementsPage;
 use crate::settings::SettingsPage;
 use crate::ui::theme::HEAD_SCRIPT;
 use crate::ui::NotFound;
+use crate::workouts::{WorkoutPage, WorkoutsPage};
 
 /// The HTML document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,6 +55,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/instance") view=InstancePage ssr=SsrMode::Async/>
+                <Route path=path!("/trends") view=TrendsPage ssr=SsrMode::Async/>
+                <Route path=path!("/trends/:metric") view=MetricPage ssr=SsrMode::Async/>
+                <Route path=path!("/sleep") view=SleepPage ssr=SsrMode::Async/>
+                <Route path=path!("/heart") view=HeartPage ssr=SsrMode::Async/>
+                <Route path=path!("/body") view=BodyPage ssr=SsrMode::Async/>
+                <Route path=path!("/records") view=RecordsPage ssr=SsrMode::Async/>
+                <Route path=path!("/workouts") view=WorkoutsPage ssr=SsrMode::Async/>
+                <Route path=path!("/workouts/:id") view=WorkoutPage ssr=SsrMode::Async/>
+                <Route path=path!("/measurements") view=MeasurementsPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

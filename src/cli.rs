@@ -32,6 +32,20 @@ enum Command {
         #[command(subcommand)]
         command: WorkspaceCommand,
     },
+    /// Fill a user with realistic synthetic data (provider `demo`) through the normal ingest path.
+    Demo {
+        /// The sign-in email of the user to fill.
+        #[arg(long)]
+        user: String,
+        /// How many days, ending today.
+        #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3660))]
+        days: u32,
+        /// Also minute-by-minute heart rate (1,440 points a day).
+        #[arg(long)]
+        intraday: bool,
+    },
+    /// Measure ingest and page speed on both databases (see README, "Benchmarks").
+    Bench(crate::health::bench::BenchArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -157,7 +171,43 @@ async fn execute(cli: Cli) -> Result<(), String> {
             println!("created workspace {name:?} with admin {admin_email}");
             Ok(())
         }
+        Command::Demo {
+            user,
+            days,
+            intraday,
+        } => {
+            let db = connect(&config).await?;
+            demo(&db, &user, days, intraday).await
+        }
+        Command::Bench(args) => crate::health::bench::run(&config, args).await,
     }
+}
+
+async fn demo(db: &Db, email: &str, days: u32, intraday: bool) -> Result<(), String> {
+    let user = crate::accounts::repo::find_by_email(db, &email.trim().to_lowercase())
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no user signs in with {email}"))?;
+    let started = std::time::Instant::now();
+    let seed = user
+        .id
+        .bytes()
+        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64));
+    let opts = crate::health::demo::DemoOptions {
+        days,
+        intraday,
+        seed,
+    };
+    let report = crate::health::demo::fill(db, &user.id, &user.timezone, opts)
+        .await
+        .map_err(|e| format!("demo data could not be written: {e}"))?;
+    println!(
+        "wrote {} points and {} workouts for {email} over {days} days in {:.1} s (provider \"demo\")",
+        report.points,
+        report.events,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn connect(config: &Config) -> Result<Db, String> {

@@ -10,9 +10,12 @@ pub mod app;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
+pub mod health;
 pub mod instance;
+pub mod measurements;
 pub mod settings;
 pub mod ui;
+pub mod workouts;
 
 #[cfg(feature = "ssr")]
 pub mod cli;

@@ -366,3 +366,18 @@ pub async fn revoke_invitation(db: &Db, workspace_id: &str, id: &str) -> Result<
         .map(|r| r.rows_affected()))?;
     Ok(n > 0)
 }
+
+/// A sign-in user's id and time zone, by email (for command-line tasks).
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRef {
+    pub id: String,
+    pub timezone: String,
+}
+
+pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRef>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_as(
+        "SELECT id, timezone FROM users WHERE email = $1 AND password_hash IS NOT NULL")
+        .bind(email)
+        .fetch_optional(pool)
+        .await)
+}

@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::accounts::SessionUser;
 use crate::error::AppError;
-use crate::ui::{Access, EmptyState, ErrorPanel, Guarded};
+use crate::health::pages::OverviewTiles;
+use crate::ui::{Access, ErrorPanel, Guarded};
 
 /// The header of the Today screen, computed in the person's own time zone.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,14 +31,6 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// The metric families every dashboard card is organised by.
-const FAMILIES: [(&str, &str); 4] = [
-    ("activity", "Activity"),
-    ("sleep", "Sleep"),
-    ("heart", "Heart"),
-    ("hydration", "Hydration"),
-];
-
 #[component]
 fn Today(user: SessionUser) -> impl IntoView {
     let overview = Resource::new(|| (), |_| get_today_overview());
@@ -56,13 +49,6 @@ fn Today(user: SessionUser) -> impl IntoView {
                 })}
             </Suspense>
         </header>
-        <section class="card-grid" aria-label="Today at a glance">
-            {FAMILIES.into_iter().map(|(family, title)| view! {
-                <article class=format!("card metric-card family-{family}")>
-                    <h2 class="card-title">{title}</h2>
-                    <EmptyState title="No readings yet" message="Readings from your devices and your own logs will appear here."/>
-                </article>
-            }).collect_view()}
-        </section>
+        <OverviewTiles/>
     }
 }

@@ -75,6 +75,10 @@ pub fn router(state: AppState) -> Router {
     // Pages and server functions: the only routes that read the session or change state. Static
     // files and probes skip these layers, so a wasm download costs no session lookups.
     let app = Router::new()
+        .route(
+            "/export/health/{file}",
+            get(crate::health::export::metric_csv),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -12,18 +12,27 @@ use crate::ui::{
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings"/>
-        <Guarded access=Access::Member page=|_| view! { <Settings/> }/>
+        <Guarded access=Access::Member page=|user| view! { <Settings user=user/> }/>
     }
 }
 
 #[component]
-fn Settings() -> impl IntoView {
+fn Settings(user: crate::accounts::SessionUser) -> impl IntoView {
+    let (admin, owner) = (user.is_admin(), user.is_instance_owner);
     view! {
         <header class="page-header"><h1>"Settings"</h1></header>
+        // On phones the bottom bar holds the everyday places; administration is reached from here.
+        {(admin || owner).then(|| view! {
+            <nav class="card admin-links" aria-label="Administration">
+                {admin.then(|| view! { <a class="chip" href="/admin">"Workspace admin"</a> })}
+                {owner.then(|| view! { <a class="chip" href="/instance">"Instance"</a> })}
+            </nav>
+        })}
         <div class="settings-grid">
             <ProfileSection/>
             <PasswordSection/>
             <SessionsSection/>
+            <crate::health::pages::SourcesSection/>
         </div>
     }
 }

@@ -9,6 +9,9 @@ pub enum Icon {
     Admin,
     Instance,
     Theme,
+    Trends,
+    Workouts,
+    Log,
 }
 
 impl Icon {
@@ -19,6 +22,9 @@ impl Icon {
             Icon::Admin => "M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5z",
             Icon::Instance => "M4 4h16v6H4zm0 10h16v6H4zm3-7h2m-2 10h2",
             Icon::Theme => "M12 3a9 9 0 1 0 0 18V3z M12 3a9 9 0 0 1 0 18",
+            Icon::Trends => "M3 17l6-6 4 4 8-8M15 7h6v6",
+            Icon::Workouts => "M13 4a2 2 0 1 0 0 .1M10 21l2-6 3 3v3M7 12l3-4 4 1 3 3M6 21l3-7",
+            Icon::Log => "M12 5v14M5 12h14",
         }
     }
 }

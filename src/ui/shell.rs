@@ -9,9 +9,14 @@ use crate::accounts::SessionUser;
 use crate::auth::Logout;
 
 #[component]
-fn NavItem(href: &'static str, label: &'static str, icon: Icon) -> impl IntoView {
+fn NavItem(
+    href: &'static str,
+    label: &'static str,
+    icon: Icon,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
     view! {
-        <li>
+        <li class=class>
             <A href=href exact=true>
                 <IconSvg icon=icon/>
                 <span>{label}</span>
@@ -47,9 +52,12 @@ pub fn Shell(user: SessionUser, children: Children) -> impl IntoView {
             <nav class="sidenav" aria-label="Main">
                 <ul>
                     <NavItem href="/" label="Today" icon=Icon::Today/>
+                    <NavItem href="/trends" label="Trends" icon=Icon::Trends/>
+                    <NavItem href="/workouts" label="Workouts" icon=Icon::Workouts/>
+                    <NavItem href="/measurements" label="Log" icon=Icon::Log/>
                     <NavItem href="/settings" label="Settings" icon=Icon::Settings/>
-                    {is_admin.then(|| view! { <NavItem href="/admin" label="Admin" icon=Icon::Admin/> })}
-                    {is_owner.then(|| view! { <NavItem href="/instance" label="Instance" icon=Icon::Instance/> })}
+                    {is_admin.then(|| view! { <NavItem href="/admin" label="Admin" icon=Icon::Admin class="wide-only"/> })}
+                    {is_owner.then(|| view! { <NavItem href="/instance" label="Instance" icon=Icon::Instance class="wide-only"/> })}
                 </ul>
             </nav>
             <main id="main" class="content" tabindex="-1">

@@ -1,0 +1,314 @@
+//! The one way health data enters the database: provider syncs, manual entry, the demo data and
+//! the REST API all hand a batch to [`ingest`].
+//!
+//! A batch is validated whole first (all or nothing, every bad item reported by index), then
+//! written in one transaction: points are upserted on `(user, provider, metric, recordedAt)` and
+//! events on `(user, provider, providerEventId)`, so a re-sent item updates in place and never
+//! duplicates; the daily rollups of the touched days are recomputed from the stored points; and
+//! the personal records of the touched metrics are brought up to date.
+
+pub(crate) mod bulk;
+pub(crate) mod ops;
+pub mod validate;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use self::validate::{EventRow, PointRow};
+use crate::health::local_time;
+use crate::platform::db::Db;
+use crate::with_db;
+
+/// One reading as a producer hands it over.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PointInput {
+    pub metric_type: String,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A session (workout, sleep, activity).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventInput {
+    pub provider_event_id: String,
+    pub event_type: String,
+    #[serde(default)]
+    pub activity_type: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    pub started_at: DateTime<Utc>,
+    #[serde(default)]
+    pub ended_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub duration_seconds: Option<i64>,
+    #[serde(default)]
+    pub distance_meters: Option<f64>,
+    #[serde(default)]
+    pub calories_kcal: Option<f64>,
+    #[serde(default)]
+    pub avg_heart_rate: Option<i64>,
+    #[serde(default)]
+    pub max_heart_rate: Option<i64>,
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
+}
+
+/// Who measured it: the device (`user`), the person by hand (`manual`), or us (`computed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    User,
+    Manual,
+    Computed,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::User => "user",
+            Source::Manual => "manual",
+            Source::Computed => "computed",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub provider_id: String,
+    pub connection_id: Option<String>,
+    pub source: Source,
+    pub points: Vec<PointInput>,
+    pub events: Vec<EventInput>,
+}
+
+impl Batch {
+    pub fn new(provider_id: &str, source: Source) -> Self {
+        Batch {
+            provider_id: provider_id.to_string(),
+            connection_id: None,
+            source,
+            points: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
+/// What is wrong with one item of a batch (`index` into `points` or `events`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ItemError {
+    pub index: usize,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{} invalid item(s)", points.len() + events.len())]
+    Invalid {
+        points: Vec<ItemError>,
+        events: Vec<ItemError>,
+    },
+    #[error("invalid provider id")]
+    Provider,
+    #[error("no such user")]
+    UnknownUser,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<IngestError> for crate::error::AppError {
+    fn from(e: IngestError) -> Self {
+        use crate::error::AppError;
+        match e {
+            IngestError::Invalid { points, events } => {
+                let first = points.into_iter().chain(events).next();
+                match first {
+                    Some(item) => AppError::invalid(&item.field, item.message),
+                    None => AppError::Internal,
+                }
+            }
+            IngestError::Provider => AppError::invalid("providerId", "Unknown provider."),
+            IngestError::UnknownUser => AppError::NotFound("No such user.".into()),
+            IngestError::Db(e) => e.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IngestReport {
+    pub points: usize,
+    pub events: usize,
+    pub days_refreshed: usize,
+    pub records_changed: usize,
+}
+
+/// Points of one metric touched by a write, as the local-day span whose rollups to rebuild.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Touched {
+    pub metric: &'static str,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Validates and writes one batch for one user (see the module docs).
+pub async fn ingest(db: &Db, user_id: &str, batch: Batch) -> Result<IngestReport, IngestError> {
+    apply(db, user_id, batch, &[]).await
+}
+
+/// Like [`ingest`], and in the same transaction deletes the user's own points with these ids
+/// from the batch's provider (how a manual entry is edited or removed).
+pub async fn apply(
+    db: &Db,
+    user_id: &str,
+    batch: Batch,
+    delete_ids: &[String],
+) -> Result<IngestReport, IngestError> {
+    if !validate::provider_id(&batch.provider_id) {
+        return Err(IngestError::Provider);
+    }
+    let tz_name: Option<String> = with_db!(db, pool => sqlx::query_scalar(
+        "SELECT timezone FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+    let tz = local_time::zone(&tz_name.ok_or(IngestError::UnknownUser)?);
+    let now = Utc::now();
+
+    let mut point_errors = Vec::new();
+    let mut rows: Vec<PointRow> = Vec::with_capacity(batch.points.len());
+    for (i, p) in batch.points.iter().enumerate() {
+        match validate::point(i, p, tz, now) {
+            Ok(row) => rows.push(row),
+            Err(e) if point_errors.len() < 100 => point_errors.push(e),
+            Err(_) => {}
+        }
+    }
+    let mut event_errors = Vec::new();
+    let mut events: Vec<EventRow> = Vec::with_capacity(batch.events.len());
+    for (i, e) in batch.events.iter().enumerate() {
+        match validate::event(i, e, now) {
+            Ok(row) => events.push(row),
+            Err(err) if event_errors.len() < 100 => event_errors.push(err),
+            Err(_) => {}
+        }
+    }
+    if !point_errors.is_empty() || !event_errors.is_empty() {
+        return Err(IngestError::Invalid {
+            points: point_errors,
+            events: event_errors,
+        });
+    }
+    let rows = dedupe_points(rows);
+    let events = dedupe_events(events);
+    let touched = touched_spans(&rows);
+
+    let ctx = ops::WriteCtx {
+        user_id,
+        provider_id: &batch.provider_id,
+        connection_id: batch.connection_id.as_deref(),
+        source: batch.source.as_str(),
+        now,
+    };
+    let started = std::time::Instant::now();
+    let report = match db {
+        Db::Sqlite(pool) => {
+            let mut tx = pool.begin().await?;
+            let deleted = ops::sqlite::delete_points(&mut tx, &ctx, delete_ids).await?;
+            bulk::sqlite_upsert_points(&mut tx, &ctx, &rows).await?;
+            let report =
+                ops::sqlite::finish(&mut tx, &ctx, &events, merge(touched, deleted)).await?;
+            tx.commit().await?;
+            report
+        }
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            let deleted = ops::postgres::delete_points(&mut tx, &ctx, delete_ids).await?;
+            bulk::postgres_upsert_points(&mut tx, &ctx, &rows).await?;
+            // After a large load the planner's statistics are stale (a fresh table looks empty)
+            // and the rollup rebuild below would scan every point; refreshing them costs tens
+            // of milliseconds and keeps each rebuild to the touched days.
+            if rows.len() >= 10_000 {
+                sqlx::query("ANALYZE health_metrics")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let report =
+                ops::postgres::finish(&mut tx, &ctx, &events, merge(touched, deleted)).await?;
+            tx.commit().await?;
+            report
+        }
+    };
+    tracing::debug!(user_id, provider = %batch.provider_id, points = rows.len(), events = events.len(), took = ?started.elapsed(), "ingested");
+    Ok(IngestReport {
+        points: rows.len(),
+        ..report
+    })
+}
+
+/// The last of several points for the same metric and instant wins (a batch may repeat one).
+fn dedupe_points(rows: Vec<PointRow>) -> Vec<PointRow> {
+    let mut seen: HashMap<(&'static str, DateTime<Utc>), usize> =
+        HashMap::with_capacity(rows.len());
+    let mut out: Vec<PointRow> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match seen.get(&(row.metric.id, row.recorded_at)) {
+            Some(&i) => out[i] = row,
+            None => {
+                seen.insert((row.metric.id, row.recorded_at), out.len());
+                out.push(row);
+            }
+        }
+    }
+    out
+}
+
+fn dedupe_events(rows: Vec<EventRow>) -> Vec<EventRow> {
+    let mut by_id: BTreeMap<String, EventRow> = BTreeMap::new();
+    for row in rows {
+        by_id.insert(row.provider_event_id.clone(), row);
+    }
+    by_id.into_values().collect()
+}
+
+/// Per metric, the span of local days touched. Two days either side are included: a re-sent
+/// point may have moved day (the user's zone changed), and its old day must be rebuilt too.
+fn touched_spans(rows: &[PointRow]) -> Vec<Touched> {
+    let mut spans: BTreeMap<&'static str, (NaiveDate, NaiveDate)> = BTreeMap::new();
+    for row in rows {
+        let e = spans
+            .entry(row.metric.id)
+            .or_insert((row.local_date, row.local_date));
+        e.0 = e.0.min(row.local_date);
+        e.1 = e.1.max(row.local_date);
+    }
+    spans
+        .into_iter()
+        .map(|(metric, (from, to))| Touched {
+            metric,
+            from: from - Duration::days(2),
+            to: to + Duration::days(2),
+        })
+        .collect()
+}
+
+fn merge(mut a: Vec<Touched>, b: Vec<Touched>) -> Vec<Touched> {
+    for t in b {
+        match a.iter_mut().find(|x| x.metric == t.metric) {
+            Some(x) => {
+                x.from = x.from.min(t.from);
+                x.to = x.to.max(t.to);
+            }
+            None => a.push(t),
+        }
+    }
+    a
+}

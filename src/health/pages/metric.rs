@@ -1,0 +1,146 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{query_param, ChartBox, RangeTabs};
+use crate::health::api::{get_metric_detail, MetricDetail};
+use crate::health::catalogue;
+use crate::ui::{Access, EmptyState, ErrorPanel, Guarded};
+
+#[component]
+pub fn MetricPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("metric").unwrap_or_default();
+    let title = move || {
+        catalogue::metric(&id())
+            .map(|m| m.label)
+            .unwrap_or("Metric")
+            .to_string()
+    };
+    view! {
+        <Title text=title/>
+        <Guarded access=Access::Member page=move |_| view! { <Detail/> }/>
+    }
+}
+
+#[component]
+fn Detail() -> impl IntoView {
+    let params = use_params_map();
+    let (range, from, to, chart, view_mode) = (
+        query_param("range"),
+        query_param("from"),
+        query_param("to"),
+        query_param("chart"),
+        query_param("view"),
+    );
+    let detail = Resource::new(
+        move || {
+            (
+                params.read().get("metric").unwrap_or_default(),
+                range.get(),
+                from.get(),
+                to.get(),
+                chart.get(),
+            )
+        },
+        |(m, r, f, t, c)| get_metric_detail(m, r, f, t, c),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <DetailView d=d table=view_mode.get_untracked().as_deref() == Some("table")/> }.into_any(),
+                    Err(e) => view! {
+                        <header class="page-header"><h1>"Trends"</h1></header>
+                        <ErrorPanel error=e/>
+                        <p><a href="/trends">"All metrics"</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DetailView(d: MetricDetail, table: bool) -> impl IntoView {
+    let base = format!("/trends/{}", d.metric);
+    let range_q = if d.range == "custom" {
+        format!("range=custom&from={}&to={}", d.from, d.to)
+    } else {
+        format!("range={}", d.range)
+    };
+    let other_chart = if d.chart == "bar" { "line" } else { "bar" };
+    let chart_link = format!("{base}?{range_q}&chart={other_chart}");
+    let table_link = if table {
+        format!("{base}?{range_q}&chart={}", d.chart)
+    } else {
+        format!("{base}?{range_q}&chart={}&view=table", d.chart)
+    };
+    let csv = format!(
+        "/export/health/{}.csv?from={}&to={}",
+        d.metric, d.from, d.to
+    );
+    let empty = d.rows.is_empty();
+    view! {
+        <header class="page-header">
+            <p class="breadcrumb"><a href="/trends">"Trends"</a></p>
+            <h1>{d.label.clone()}</h1>
+            <p class="muted">{format!("{} · {} to {}", d.aggregation, d.from, d.to)}
+                {(!d.sources.is_empty()).then(|| format!(" · from {}", d.sources.join(", ")))}</p>
+        </header>
+        <RangeTabs base=base.clone() current=d.range.clone() keep=format!("&chart={}", d.chart)/>
+        <form class="custom-range" method="get" action=base.clone()>
+            <input type="hidden" name="range" value="custom"/>
+            <input type="hidden" name="chart" value=d.chart.clone()/>
+            <label>"From "<input type="date" name="from" value=d.from.clone() required/></label>
+            <label>"to "<input type="date" name="to" value=d.to.clone() required/></label>
+            <button type="submit" class="btn btn-secondary">"Show"</button>
+        </form>
+        <section class=format!("card metric-card family-{}", d.family)>
+            {if empty {
+                view! {
+                    <EmptyState title="No data in this range" message="Try a longer range, or connect a device that records this metric.">
+                        <a class="btn btn-secondary" href=format!("{base}?range=365")>"Show the last year"</a>
+                    </EmptyState>
+                }.into_any()
+            } else {
+                view! {
+                    {d.stats.clone().map(|s| view! {
+                        <dl class="stat-row">
+                            <div><dt>"Min"</dt><dd class="num">{s.min}</dd></div>
+                            <div><dt>"Average"</dt><dd class="num">{s.avg}</dd></div>
+                            <div><dt>"Max"</dt><dd class="num">{s.max}</dd></div>
+                            <div><dt>"Days"</dt><dd class="num">{s.days}</dd></div>
+                        </dl>
+                    })}
+                    <ChartBox svg=d.svg.clone()/>
+                    <p class="chart-actions">
+                        <a class="btn btn-ghost" href=chart_link>{if other_chart == "bar" { "Bar chart" } else { "Line chart" }}</a>
+                        <a class="btn btn-ghost" href=table_link>{if table { "Hide table" } else { "Show table" }}</a>
+                        <a class="btn btn-ghost" href=csv download>"Download CSV"</a>
+                    </p>
+                }.into_any()
+            }}
+        </section>
+        {(table && !empty).then(|| view! {
+            <section class="card" aria-labelledby="table-title">
+                <h2 id="table-title" class="card-title">"Day by day"</h2>
+                <div class="table-wrap">
+                    <table class="table">
+                        <thead><tr><th>"Day"</th><th>{d.label.clone()}</th><th>"Range"</th><th>"Source"</th></tr></thead>
+                        <tbody>
+                            {d.rows.into_iter().map(|r| view! {
+                                <tr>
+                                    <td>{r.label}</td>
+                                    <td class="num">{r.value}</td>
+                                    <td class="num muted">{match (r.min, r.max) { (Some(a), Some(b)) => format!("{a} – {b}"), _ => String::new() }}</td>
+                                    <td class="muted">{r.source}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        })}
+    }
+}

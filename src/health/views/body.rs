@@ -1,0 +1,58 @@
+//! The Body page: weight, body fat, BMI, blood pressure, glucose and temperature, each with its
+//! latest reading and trend.
+
+use super::{resolve_range, when_label, RangeQuery};
+use crate::error::AppError;
+use crate::health::api::BodyCard;
+use crate::health::catalogue::{self, MetricInfo};
+use crate::health::sources::source_name;
+use crate::health::{local_time, series};
+use crate::platform::db::Db;
+
+pub const BODY_METRICS: [&str; 6] = [
+    "weight",
+    "body_fat",
+    "bmi",
+    "blood_pressure",
+    "blood_glucose",
+    "temperature",
+];
+
+pub async fn build(
+    db: &Db,
+    user_id: &str,
+    timezone: &str,
+    range: Option<&str>,
+) -> Result<Vec<BodyCard>, AppError> {
+    let tz = local_time::zone(timezone);
+    let today = local_time::today(tz);
+    let q = RangeQuery {
+        range: range.map(str::to_string),
+        ..Default::default()
+    };
+    let (from, to, _) = resolve_range(&q, today, 90)?;
+    let metrics: Vec<&'static MetricInfo> = BODY_METRICS
+        .iter()
+        .filter_map(|m| catalogue::metric(m))
+        .collect();
+    let data = series::daily(db, user_id, &metrics, from, to).await?;
+    Ok(metrics
+        .iter()
+        .map(|m| {
+            let days = data.get(m.id).cloned().unwrap_or_default();
+            let last = days.last();
+            BodyCard {
+                metric: m.id.to_string(),
+                label: m.label.to_string(),
+                latest: last.map(|d| super::trends::display(m, d)),
+                when: last.map(|d| when_label(d.date, today)),
+                source: last.map(|d| source_name(&d.provider)),
+                svg: if days.is_empty() {
+                    String::new()
+                } else {
+                    super::trends::chart_for(m, &days, from, to, "line")
+                },
+            }
+        })
+        .collect())
+}

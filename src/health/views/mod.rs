@@ -1,0 +1,142 @@
+//! Server-side view models of the health pages: queries, the preferred source per day, figures
+//! formatted for people, and the charts.
+
+pub mod body;
+pub mod heart;
+pub mod overview;
+pub mod priorities;
+pub mod records;
+pub mod sleep;
+pub mod trends;
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use crate::error::AppError;
+
+/// `?range=7|30|90|365` or `?range=custom&from=…&to=…`.
+#[derive(Clone, Debug, Default)]
+pub struct RangeQuery {
+    pub range: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The span to show and the range key it came from.
+pub fn resolve_range(
+    q: &RangeQuery,
+    today: NaiveDate,
+    default: u32,
+) -> Result<(NaiveDate, NaiveDate, String), AppError> {
+    let key = q.range.as_deref().unwrap_or("").trim();
+    if key == "custom" || (key.is_empty() && (q.from.is_some() || q.to.is_some())) {
+        let parse = |field: &str, v: Option<&String>| -> Result<NaiveDate, AppError> {
+            let v = v
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| AppError::invalid(field, "Choose a start and an end date."))?;
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| AppError::invalid(field, "Use a date like 2025-06-30."))
+        };
+        let from = parse("from", q.from.as_ref())?;
+        let to = parse("to", q.to.as_ref())?;
+        if from > to {
+            return Err(AppError::invalid(
+                "to",
+                "The end date is before the start date.",
+            ));
+        }
+        if (to - from).num_days() > 3_660 {
+            return Err(AppError::invalid("from", "Choose at most ten years."));
+        }
+        return Ok((from, to.min(today + Duration::days(1)), "custom".into()));
+    }
+    let days: u32 = match key {
+        "" => default,
+        "7" | "30" | "90" | "365" => key.parse().expect("listed"),
+        _ => return Err(AppError::invalid("range", "Choose 7, 30, 90 or 365 days.")),
+    };
+    Ok((
+        today - Duration::days(days as i64 - 1),
+        today,
+        days.to_string(),
+    ))
+}
+
+/// "Today", "Yesterday", or "Tue 25 Nov" (with the year when it is not this year's).
+pub fn when_label(date: NaiveDate, today: NaiveDate) -> String {
+    if date == today {
+        "Today".into()
+    } else if date + Duration::days(1) == today {
+        "Yesterday".into()
+    } else {
+        day_label(date, today)
+    }
+}
+
+pub fn day_label(date: NaiveDate, today: NaiveDate) -> String {
+    if date.year() == today.year() {
+        date.format("%a %-d %b").to_string()
+    } else {
+        date.format("%a %-d %b %Y").to_string()
+    }
+}
+
+/// Short x-axis label: "25 Nov" (or "Nov 25" style month for long ranges).
+pub fn axis_label(date: NaiveDate, span_days: i64) -> String {
+    if span_days > 120 {
+        date.format("%b %y").to_string()
+    } else if span_days > 8 {
+        date.format("%-d %b").to_string()
+    } else {
+        date.format("%a").to_string()
+    }
+}
+
+/// "7 h 32 min" from hours.
+pub fn hours_minutes(hours: f64) -> String {
+    let total = (hours * 60.0).round() as i64;
+    let (h, m) = (total / 60, total % 60);
+    if h == 0 {
+        format!("{m} min")
+    } else {
+        format!("{h} h {m:02} min")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_resolve_or_explain() {
+        let today = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        let q = RangeQuery {
+            range: Some("7".into()),
+            ..Default::default()
+        };
+        let (from, to, key) = resolve_range(&q, today, 30).unwrap();
+        assert_eq!(
+            (from, to, key.as_str()),
+            (NaiveDate::from_ymd_opt(2025, 6, 24).unwrap(), today, "7")
+        );
+        let q = RangeQuery {
+            range: Some("custom".into()),
+            from: Some("2025-06-10".into()),
+            to: Some("2025-06-01".into()),
+        };
+        assert_eq!(
+            resolve_range(&q, today, 30)
+                .unwrap_err()
+                .for_field("to")
+                .as_deref(),
+            Some("The end date is before the start date.")
+        );
+        let q = RangeQuery {
+            range: Some("12".into()),
+            ..Default::default()
+        };
+        assert!(resolve_range(&q, today, 30).is_err());
+        assert_eq!(hours_minutes(7.5), "7 h 30 min");
+        assert_eq!(when_label(today, today), "Today");
+    }
+}

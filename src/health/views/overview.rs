@@ -1,0 +1,113 @@
+//! The overview tiles: the latest figure of each headline metric (today's where there is one),
+//! its 7-day sparkline and the change against the user's 30-day average.
+
+use chrono::Duration;
+
+use super::{hours_minutes, when_label};
+use crate::error::AppError;
+use crate::health::api::{Overview, Tile};
+use crate::health::catalogue::{self, MetricInfo};
+use crate::health::series::{self, DayFigure};
+use crate::health::sources::source_name;
+use crate::health::{charts, local_time};
+use crate::platform::db::Db;
+
+/// Headline metrics, in the order tiles appear.
+pub const TILES: [&str; 10] = [
+    "steps",
+    "active_minutes",
+    "calories",
+    "sleep",
+    "resting_heart_rate",
+    "heart_rate_variability",
+    "weight",
+    "spo2",
+    "readiness_score",
+    "recovery_score",
+];
+
+pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, AppError> {
+    let tz = local_time::zone(timezone);
+    let today = local_time::today(tz);
+    let from = today - Duration::days(37);
+    let mut metrics: Vec<&'static MetricInfo> =
+        TILES.iter().filter_map(|m| catalogue::metric(m)).collect();
+    let sleep_score = catalogue::metric("sleep_score").expect("catalogue");
+    metrics.push(sleep_score);
+    let data = series::daily(db, user_id, &metrics, from, today).await?;
+    let mut tiles = Vec::new();
+    for metric in metrics.iter().filter(|m| m.id != "sleep_score") {
+        let days = data.get(metric.id).map(Vec::as_slice).unwrap_or(&[]);
+        // The latest figure within the last week.
+        let Some(latest) = days
+            .iter()
+            .rev()
+            .find(|d| d.date > today - Duration::days(7))
+        else {
+            continue;
+        };
+        let window: Vec<&DayFigure> = days
+            .iter()
+            .filter(|d| d.date < latest.date && d.date >= latest.date - Duration::days(30))
+            .collect();
+        let (delta, trend) = if window.len() >= 3 {
+            let avg = window.iter().map(|d| d.value).sum::<f64>() / window.len() as f64;
+            let pct = if avg.abs() > f64::EPSILON {
+                (latest.value - avg) / avg * 100.0
+            } else {
+                0.0
+            };
+            let trend = if pct.abs() < 1.0 {
+                "flat"
+            } else if pct > 0.0 {
+                "up"
+            } else {
+                "down"
+            };
+            (Some(format!("{:+.0}% vs 30-day avg", pct)), trend)
+        } else {
+            (None, "flat")
+        };
+        let spark: Vec<Option<f64>> = series::by_day(days, today - Duration::days(6), today)
+            .into_iter()
+            .map(|(_, d)| d.map(|d| d.value))
+            .collect();
+        let (value, unit) = if metric.id == "sleep" {
+            (hours_minutes(latest.value), String::new())
+        } else {
+            (
+                metric.format_number(latest.value),
+                metric.symbol.to_string(),
+            )
+        };
+        let extra = if metric.id == "sleep" {
+            data.get("sleep_score")
+                .and_then(|s| s.iter().find(|d| d.date == latest.date))
+                .map(|s| format!("Score {}", s.value.round()))
+        } else {
+            None
+        };
+        let when = match (metric.id, when_label(latest.date, today).as_str()) {
+            ("sleep", "Today") => "Last night".to_string(),
+            (_, w) => w.to_string(),
+        };
+        tiles.push(Tile {
+            metric: metric.id.to_string(),
+            label: metric.label.to_string(),
+            family: metric.category.family().to_string(),
+            sparkline: charts::sparkline(
+                &spark,
+                metric.category.family(),
+                &format!("{}, last 7 days", metric.label),
+            ),
+            value,
+            unit,
+            when,
+            delta,
+            trend: trend.to_string(),
+            source: source_name(&latest.provider),
+            extra,
+        });
+    }
+    Ok(Overview { tiles })
+}
