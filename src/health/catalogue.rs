@@ -167,6 +167,8 @@ use Aggregation::*;
 use Category::*;
 use RecordRule::*;
 
+// One catalogue row per line reads best as positional arguments.
+#[allow(clippy::too_many_arguments)]
 const fn m(
     id: &'static str,
     label: &'static str,

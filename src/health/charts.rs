@@ -140,7 +140,7 @@ impl Chart {
         let n = self.x_labels.len().max(1);
         let (y_lo, y_hi) = self.y_range();
         let root = SVGBackend::with_string(out, (self.width, self.height)).into_drawing_area();
-        let text = TextStyle::from((FONT, 12).into_font()).color(&INK);
+        let text = TextStyle::from((FONT, 14).into_font()).color(&INK);
         // Tick positions: every labelled position when labels are sparse (intraday hours),
         // else about six evenly spaced days including the last.
         let sparse = self.x_labels.iter().any(String::is_empty);
@@ -158,8 +158,8 @@ impl Chart {
         let mut chart = ChartBuilder::on(&root)
             .margin_top(8)
             .margin_right(12)
-            .x_label_area_size(22)
-            .y_label_area_size(44)
+            .x_label_area_size(24)
+            .y_label_area_size(52)
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y_lo..y_hi)?;
         let decimals = self.y_decimals;
         chart
@@ -191,8 +191,10 @@ impl Chart {
         }
         match self.kind {
             Kind::Line => {
+                // Dense series (a day of minutes) read better with a thinner line.
+                let width = if n > 400 { 1 } else { 2 };
                 for s in &self.series {
-                    let style = s.color.stroke_width(2);
+                    let style = s.color.stroke_width(width);
                     for run in runs(&s.values) {
                         if run.len() == 1 {
                             let (x, y) = run[0];

@@ -167,7 +167,8 @@ impl State {
         self.rhr =
             (self.rhr * 0.85 + 0.15 * rng.normal(57.5, 1.5) + self.fatigue * 0.6).clamp(42.0, 80.0);
         let wake = bed.map(|b| b + Duration::minutes((in_bed * 60.0) as i64));
-        if let (Some(b), Some(w)) = (bed, wake) {
+        // A night still in progress is not written (its end lies in the future).
+        if let (Some(b), Some(w)) = (bed, wake.filter(|w| *w <= now)) {
             push(
                 batch,
                 now,
@@ -252,7 +253,7 @@ impl State {
                 at(7, 10),
             );
         }
-        if self.n % 3 == 0 {
+        if self.n.is_multiple_of(3) {
             let sys = rng.normal(119.0, 5.0).round();
             let dia = (sys - rng.normal(42.0, 4.0)).round();
             push(

@@ -41,19 +41,23 @@ pub struct MeasurementList {
 #[cfg(feature = "ssr")]
 const PAGE_SIZE: i64 = 25;
 
+/// (id, metric, value, data, recorded at) as stored.
+#[cfg(feature = "ssr")]
+type EntryRow = (
+    String,
+    String,
+    Option<f64>,
+    Option<sqlx::types::Json<serde_json::Value>>,
+    chrono::DateTime<chrono::Utc>,
+);
+
 #[server(endpoint = "measurements/list")]
 pub async fn list_measurements(page: Option<u32>) -> Result<MeasurementList, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let tz = local_time::zone(&auth.user.timezone);
     let page = page.unwrap_or(1).clamp(1, 100_000);
-    let rows: Vec<(
-        String,
-        String,
-        Option<f64>,
-        Option<sqlx::types::Json<serde_json::Value>>,
-        chrono::DateTime<chrono::Utc>,
-    )> = with_db!(ctx.db(), pool => sqlx::query_as(
+    let rows: Vec<EntryRow> = with_db!(ctx.db(), pool => sqlx::query_as(
             "SELECT id, metric_type, value, data, recorded_at FROM health_metrics \
              WHERE user_id = $1 AND provider_id = 'manual' ORDER BY recorded_at DESC, id DESC LIMIT $2 OFFSET $3")
             .bind(&auth.user.id)

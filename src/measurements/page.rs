@@ -7,8 +7,8 @@ use super::api::{
 };
 use crate::health::pages::query_param;
 use crate::ui::{
-    action_error, field_error, Access, EmptyState, ErrorPanel, FormError, FormField, Guarded,
-    Submit,
+    action_error, field_error, reset_on_success, Access, EmptyState, ErrorPanel, FormError,
+    FormField, Guarded, Submit,
 };
 
 #[component]
@@ -39,6 +39,9 @@ fn Measurements() -> impl IntoView {
         |(.., p)| list_measurements(p.and_then(|p| p.parse().ok())),
     );
     let add_error = action_error(add);
+    let (add_form, bp_form) = (NodeRef::new(), NodeRef::new());
+    reset_on_success(add, add_form);
+    reset_on_success(add_bp, bp_form);
     let bp_error = action_error(add_bp);
     let saved = move || {
         matches!(add.value().get(), Some(Ok(()))) || matches!(add_bp.value().get(), Some(Ok(())))
@@ -64,7 +67,7 @@ fn Measurements() -> impl IntoView {
                             <div class="card-grid two">
                                 <section class="card" aria-labelledby="add-title">
                                     <h2 id="add-title" class="card-title">"Measurement"</h2>
-                                    <ActionForm action=add attr:class="stack" attr:novalidate=true>
+                                    <ActionForm action=add node_ref=add_form attr:class="stack" attr:novalidate=true>
                                         <FormError error=add_error/>
                                         <div class="field">
                                             <label for="field-metric">"What"</label>
@@ -86,7 +89,7 @@ fn Measurements() -> impl IntoView {
                                 </section>
                                 <section class="card" aria-labelledby="bp-title">
                                     <h2 id="bp-title" class="card-title">"Blood pressure"</h2>
-                                    <ActionForm action=add_bp attr:class="stack" attr:novalidate=true>
+                                    <ActionForm action=add_bp node_ref=bp_form attr:class="stack" attr:novalidate=true>
                                         <FormError error=bp_error/>
                                         <div class="field-row">
                                             <FormField label="Systolic (mmHg)" name="systolic" kind="text" error=field_error(bp_error, "systolic")/>

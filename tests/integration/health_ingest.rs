@@ -328,15 +328,28 @@ both_backends!(
 /// One random write: (provider index, metric index, day offset, minute of day, value).
 type Op = (usize, usize, i64, u32, u32);
 
+/// (metric, provider, local day).
+type DayKey = (String, String, NaiveDate);
+/// (metric, provider, day, value, derived, recorded at) as stored.
+type StoredPoint = (
+    String,
+    String,
+    NaiveDate,
+    Option<f64>,
+    Option<f64>,
+    DateTime<Utc>,
+);
+/// (metric, provider, day, count, sum, min, max, last) as stored.
+type StoredRollup = (String, String, NaiveDate, i64, f64, f64, f64, f64);
+/// Count, sum, min, max and the (instant, value) of the latest reading.
+type Expected = (i64, f64, f64, f64, (DateTime<Utc>, f64));
+
 async fn check_rollups_equal_scratch(app: &TestApp, user: &str) {
     // From scratch: aggregate the stored points per (metric, provider, day).
-    let points: Vec<(String, String, NaiveDate, Option<f64>, Option<f64>, DateTime<Utc>)> = with_db!(app.db(), pool => sqlx::query_as(
+    let points: Vec<StoredPoint> = with_db!(app.db(), pool => sqlx::query_as(
         "SELECT metric_type, provider_id, local_date, value, derived, recorded_at FROM health_metrics WHERE user_id = $1")
         .bind(user).fetch_all(pool).await).unwrap();
-    let mut expected: BTreeMap<
-        (String, String, NaiveDate),
-        (i64, f64, f64, f64, (DateTime<Utc>, f64)),
-    > = BTreeMap::new();
+    let mut expected: BTreeMap<DayKey, Expected> = BTreeMap::new();
     for (m, p, d, v, dv, t) in points {
         let x = v.or(dv).unwrap();
         let e =
@@ -351,11 +364,11 @@ async fn check_rollups_equal_scratch(app: &TestApp, user: &str) {
             e.4 = (t, x);
         }
     }
-    let rollups: Vec<(String, String, NaiveDate, i64, f64, f64, f64, f64)> = with_db!(app.db(), pool => sqlx::query_as(
+    let rollups: Vec<StoredRollup> = with_db!(app.db(), pool => sqlx::query_as(
         "SELECT metric_type, provider_id, local_date, CAST(sample_count AS BIGINT), value_sum, value_min, value_max, value_last \
          FROM daily_rollups WHERE user_id = $1")
         .bind(user).fetch_all(pool).await).unwrap();
-    let got: BTreeMap<(String, String, NaiveDate), (i64, f64, f64, f64, f64)> = rollups
+    let got: BTreeMap<DayKey, (i64, f64, f64, f64, f64)> = rollups
         .into_iter()
         .map(|r| ((r.0, r.1, r.2), (r.3, r.4, r.5, r.6, r.7)))
         .collect();

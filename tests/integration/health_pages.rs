@@ -3,7 +3,6 @@
 //! sees another person's data.
 
 use axum::http::StatusCode;
-use chrono::Utc;
 use vitasync::error::AppError;
 use vitasync::health::api::{MetricDetail, SourcePriority};
 use vitasync::health::demo::{self, DemoOptions};
@@ -175,17 +174,20 @@ both_backends!(
     |app: TestApp| async move {
         let owner = app.setup_owner("owner@example.com", "owner-password").await;
         let uid = user_id(app.db(), "owner@example.com").await;
-        let now = Utc::now() - chrono::Duration::minutes(5);
+        // Noon two days ago (Paris): inside the 7-day range whatever time the test runs.
+        let tz = local_time::zone("Europe/Paris");
+        let day = local_time::today(tz) - chrono::Duration::days(2);
+        let noon = local_time::start_of_day(day, tz) + chrono::Duration::hours(12);
         for (provider, steps) in [("demo", 4_000.0), ("garmin", 6_000.0)] {
             let mut b = Batch::new(provider, Source::User);
-            b.points.push(point("steps", steps, now));
+            b.points.push(point("steps", steps, noon));
             ingest::ingest(app.db(), &uid, b).await.unwrap();
         }
-        let today = local_time::today(local_time::zone("Europe/Paris")).to_string();
+        let day = day.to_string();
         let shown = |d: MetricDetail| {
             d.rows
                 .into_iter()
-                .find(|r| r.date == today)
+                .find(|r| r.date == day)
                 .map(|r| (r.value, r.source))
         };
         let d: MetricDetail = owner

@@ -5,6 +5,9 @@ use vitasync::error::AppError;
 use vitasync::measurements::api::MeasurementList;
 
 use crate::both_backends;
+
+/// Form fields, the field the message belongs to, the message.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
 use crate::harness::TestApp;
 
 both_backends!(
@@ -55,7 +58,7 @@ both_backends!(
         assert_eq!(bp.value_text, "121/79 mmHg");
 
         // Bad input: a clear message on the right field, nothing stored.
-        let cases: [(&[(&str, &str)], &str, &str); 5] = [
+        let cases: [Case; 5] = [
             (
                 &[
                     ("metric", "weight"),

@@ -158,6 +158,9 @@ pub fn point(
         Kind::Sleep => {
             let start = time_field(obj.get("startTime")).map_err(|m| err("data.startTime", m))?;
             let end = time_field(obj.get("endTime")).map_err(|m| err("data.endTime", m))?;
+            if end.is_some_and(|e| too_far_ahead(e, now)) {
+                return Err(err("data.endTime", "endTime is in the future.".into()));
+            }
             if let (Some(s), Some(e)) = (start, end) {
                 if e <= s || e - s > Duration::hours(24) {
                     return Err(err(

@@ -23,7 +23,7 @@ fn Body() -> impl IntoView {
             <h1>"Body"</h1>
             <p><a class="btn btn-primary" href="/measurements">"Add a measurement"</a></p>
         </header>
-        <RangeTabs base="/body" current=range.get_untracked().unwrap_or_else(|| "90".into()) options=&["30", "90", "365"]/>
+        {move || view! { <RangeTabs base="/body" current=range.get().unwrap_or_else(|| "90".into()) options=&["30", "90", "365"]/> }}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -33,6 +33,7 @@ fn Detail() -> impl IntoView {
         query_param("chart"),
         query_param("view"),
     );
+    // The table toggle is part of the key, so a client-side navigation re-renders the view.
     let detail = Resource::new(
         move || {
             (
@@ -41,15 +42,19 @@ fn Detail() -> impl IntoView {
                 from.get(),
                 to.get(),
                 chart.get(),
+                view_mode.get(),
             )
         },
-        |(m, r, f, t, c)| get_metric_detail(m, r, f, t, c),
+        |(m, r, f, t, c, v)| async move {
+            let table = v.as_deref() == Some("table");
+            get_metric_detail(m, r, f, t, c).await.map(|d| (d, table))
+        },
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <DetailView d=d table=view_mode.get_untracked().as_deref() == Some("table")/> }.into_any(),
+                    Ok((d, table)) => view! { <DetailView d=d table=table/> }.into_any(),
                     Err(e) => view! {
                         <header class="page-header"><h1>"Trends"</h1></header>
                         <ErrorPanel error=e/>
@@ -81,6 +86,7 @@ fn DetailView(d: MetricDetail, table: bool) -> impl IntoView {
         d.metric, d.from, d.to
     );
     let empty = d.rows.is_empty();
+    let has_range = d.rows.iter().any(|r| r.min.is_some());
     view! {
         <header class="page-header">
             <p class="breadcrumb"><a href="/trends">"Trends"</a></p>
@@ -127,13 +133,13 @@ fn DetailView(d: MetricDetail, table: bool) -> impl IntoView {
                 <h2 id="table-title" class="card-title">"Day by day"</h2>
                 <div class="table-wrap">
                     <table class="table">
-                        <thead><tr><th>"Day"</th><th>{d.label.clone()}</th><th>"Range"</th><th>"Source"</th></tr></thead>
+                        <thead><tr><th>"Day"</th><th>{d.label.clone()}</th>{has_range.then(|| view! { <th>"Range"</th> })}<th>"Source"</th></tr></thead>
                         <tbody>
                             {d.rows.into_iter().map(|r| view! {
                                 <tr>
                                     <td>{r.label}</td>
                                     <td class="num">{r.value}</td>
-                                    <td class="num muted">{match (r.min, r.max) { (Some(a), Some(b)) => format!("{a} – {b}"), _ => String::new() }}</td>
+                                    {has_range.then(|| view! { <td class="num muted">{match (r.min.clone(), r.max.clone()) { (Some(a), Some(b)) => format!("{a} – {b}"), _ => String::new() }}</td> })}
                                     <td class="muted">{r.source}</td>
                                 </tr>
                             }).collect_view()}

@@ -75,13 +75,13 @@ fn SleepBody(v: SleepView) -> impl IntoView {
                     <h2 id="nights-title" class="card-title">"Nights"</h2>
                     <div class="table-wrap">
                         <table class="table">
-                            <thead><tr><th>"Night"</th><th>"Asleep"</th><th>"Deep · Light · REM · Awake"</th><th>"Bed – wake"</th><th>"Eff."</th><th>"Score"</th></tr></thead>
+                            <thead><tr><th>"Night"</th><th>"Asleep"</th><th>"Deep · Light · REM · Awake (h:mm)"</th><th>"Bed – wake"</th><th>"Eff."</th><th>"Score"</th></tr></thead>
                             <tbody>
                                 {v.nights.into_iter().map(|n| view! {
                                     <tr>
                                         <td>{n.label}<span class="cell-sub muted">{n.source}</span></td>
                                         <td class="num">{n.asleep}</td>
-                                        <td class="num small">{n.stages.map(|s| s.join(" · ")).unwrap_or_else(|| "–".into())}</td>
+                                        <td class="num">{n.stages.map(|s| s.join(" · ")).unwrap_or_else(|| "–".into())}</td>
                                         <td class="num">{match (n.bed, n.wake) { (Some(b), Some(w)) => format!("{b} – {w}"), _ => "–".into() }}</td>
                                         <td class="num">{n.efficiency.unwrap_or_else(|| "–".into())}</td>
                                         <td class="num">{n.score.unwrap_or_else(|| "–".into())}</td>

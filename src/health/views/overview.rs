@@ -6,7 +6,7 @@ use chrono::Duration;
 use super::{hours_minutes, when_label};
 use crate::error::AppError;
 use crate::health::api::{Overview, Tile};
-use crate::health::catalogue::{self, MetricInfo};
+use crate::health::catalogue::{self, Aggregation, MetricInfo};
 use crate::health::series::{self, DayFigure};
 use crate::health::sources::source_name;
 use crate::health::{charts, local_time};
@@ -50,7 +50,10 @@ pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, A
             .iter()
             .filter(|d| d.date < latest.date && d.date >= latest.date - Duration::days(30))
             .collect();
-        let (delta, trend) = if window.len() >= 3 {
+        // Today's total is still growing: comparing it with whole days would mislead.
+        let partial =
+            metric.aggregation == Aggregation::Sum && latest.date == today && metric.id != "sleep";
+        let (delta, trend) = if window.len() >= 3 && !partial {
             let avg = window.iter().map(|d| d.value).sum::<f64>() / window.len() as f64;
             let pct = if avg.abs() > f64::EPSILON {
                 (latest.value - avg) / avg * 100.0
@@ -89,6 +92,7 @@ pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, A
         };
         let when = match (metric.id, when_label(latest.date, today).as_str()) {
             ("sleep", "Today") => "Last night".to_string(),
+            (_, "Today") if partial => "Today so far".to_string(),
             (_, w) => w.to_string(),
         };
         tiles.push(Tile {

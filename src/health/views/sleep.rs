@@ -16,6 +16,15 @@ use crate::health::{catalogue, local_time};
 use crate::platform::db::Db;
 use crate::with_db;
 
+/// (local day, provider, hours asleep, data) as stored.
+type SessionRow = (NaiveDate, String, Option<f64>, Option<Json<Value>>);
+
+/// Minutes as "1:35" (hours and minutes), compact enough for a phone's table.
+fn clock(minutes: f64) -> String {
+    let m = minutes.round() as i64;
+    format!("{}:{:02}", m / 60, m % 60)
+}
+
 struct Session {
     date: NaiveDate,
     provider: String,
@@ -36,7 +45,7 @@ pub async fn build(
         ..Default::default()
     };
     let (from, to, range) = resolve_range(&q, today, 30)?;
-    let rows: Vec<(NaiveDate, String, Option<f64>, Option<Json<Value>>)> = with_db!(db, pool => sqlx::query_as(
+    let rows: Vec<SessionRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT local_date, provider_id, derived, data FROM health_metrics \
          WHERE user_id = $1 AND metric_type = 'sleep' AND local_date BETWEEN $2 AND $3 \
          ORDER BY local_date, recorded_at")
@@ -117,9 +126,7 @@ pub async fn build(
             stage(&n.data, "rem"),
         ) {
             (None, None, None) => None,
-            (d, l, r) => Some(
-                [d, l, r, stage(&n.data, "awake")].map(|m| hours_minutes(m.unwrap_or(0.0) / 60.0)),
-            ),
+            (d, l, r) => Some([d, l, r, stage(&n.data, "awake")].map(|m| clock(m.unwrap_or(0.0)))),
         };
         let score = score_days
             .iter()
