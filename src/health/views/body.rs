@@ -1,12 +1,12 @@
 //! The Body page: weight, body fat, BMI, blood pressure, glucose and temperature, each with its
 //! latest reading and trend.
 
-use super::{resolve_range, when_label, RangeQuery};
+use super::when_label;
 use crate::error::AppError;
 use crate::health::api::BodyCard;
 use crate::health::catalogue::{self, MetricInfo};
+use crate::health::series;
 use crate::health::sources::source_name;
-use crate::health::{local_time, series};
 use crate::platform::db::Db;
 
 pub const BODY_METRICS: [&str; 6] = [
@@ -24,13 +24,9 @@ pub async fn build(
     timezone: &str,
     range: Option<&str>,
 ) -> Result<Vec<BodyCard>, AppError> {
-    let tz = local_time::zone(timezone);
-    let today = local_time::today(tz);
-    let q = RangeQuery {
-        range: range.map(str::to_string),
-        ..Default::default()
-    };
-    let (from, to, _) = resolve_range(&q, today, 90)?;
+    let super::Span {
+        today, from, to, ..
+    } = super::span(timezone, range, 90)?;
     let metrics: Vec<&'static MetricInfo> = BODY_METRICS
         .iter()
         .filter_map(|m| catalogue::metric(m))

@@ -4,13 +4,13 @@
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use plotters::style::RGBColor;
 
-use super::{day_label, resolve_range, RangeQuery};
+use super::day_label;
 use crate::error::AppError;
 use crate::health::api::{HeartView, Stats, ZoneRow};
+use crate::health::catalogue;
 use crate::health::charts::{self, Band, Chart, Kind, Series};
 use crate::health::series;
 use crate::health::sources::{effective_order, rank, source_name};
-use crate::health::{catalogue, local_time};
 use crate::platform::db::Db;
 use crate::with_db;
 
@@ -32,13 +32,13 @@ pub async fn build(
     range: Option<&str>,
     day: Option<&str>,
 ) -> Result<HeartView, AppError> {
-    let tz = local_time::zone(timezone);
-    let today = local_time::today(tz);
-    let q = RangeQuery {
-        range: range.map(str::to_string),
-        ..Default::default()
-    };
-    let (from, to, range) = resolve_range(&q, today, 30)?;
+    let super::Span {
+        tz,
+        today,
+        from,
+        to,
+        key: range,
+    } = super::span(timezone, range, 30)?;
     let rhr = catalogue::metric("resting_heart_rate").expect("catalogue");
     let hrv = catalogue::metric("heart_rate_variability").expect("catalogue");
     let data = series::daily(db, user_id, &[rhr, hrv], from, to).await?;

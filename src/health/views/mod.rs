@@ -62,6 +62,33 @@ pub fn resolve_range(
     ))
 }
 
+/// The span a page shows: the user's zone, their today, and the chosen range of days.
+pub struct Span {
+    pub tz: chrono_tz::Tz,
+    pub today: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub key: String,
+}
+
+/// Resolves `?range=` (no custom dates) for a page in the user's zone.
+pub fn span(timezone: &str, range: Option<&str>, default: u32) -> Result<Span, AppError> {
+    let tz = crate::health::local_time::zone(timezone);
+    let today = crate::health::local_time::today(tz);
+    let q = RangeQuery {
+        range: range.map(str::to_string),
+        ..Default::default()
+    };
+    let (from, to, key) = resolve_range(&q, today, default)?;
+    Ok(Span {
+        tz,
+        today,
+        from,
+        to,
+        key,
+    })
+}
+
 /// "Today", "Yesterday", or "Tue 25 Nov" (with the year when it is not this year's).
 pub fn when_label(date: NaiveDate, today: NaiveDate) -> String {
     if date == today {

@@ -67,7 +67,12 @@ pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, A
             } else {
                 "down"
             };
-            (Some(format!("{:+.0}% vs 30-day avg", pct)), trend)
+            let text = if pct.round() == 0.0 {
+                "Same as 30-day avg".to_string()
+            } else {
+                format!("{:+.0}% vs 30-day avg", pct)
+            };
+            (Some(text), trend)
         } else {
             (None, "flat")
         };

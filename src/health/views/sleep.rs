@@ -6,13 +6,13 @@ use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use serde_json::Value;
 use sqlx::types::Json;
 
-use super::{axis_label, day_label, hours_minutes, resolve_range, RangeQuery};
+use super::{axis_label, day_label, hours_minutes};
 use crate::error::AppError;
 use crate::health::api::{Night, SleepView};
+use crate::health::catalogue;
 use crate::health::charts::{self, Chart, Kind, Series};
 use crate::health::series;
 use crate::health::sources::{effective_order, rank, source_name};
-use crate::health::{catalogue, local_time};
 use crate::platform::db::Db;
 use crate::with_db;
 
@@ -38,13 +38,13 @@ pub async fn build(
     timezone: &str,
     range: Option<&str>,
 ) -> Result<SleepView, AppError> {
-    let tz = local_time::zone(timezone);
-    let today = local_time::today(tz);
-    let q = RangeQuery {
-        range: range.map(str::to_string),
-        ..Default::default()
-    };
-    let (from, to, range) = resolve_range(&q, today, 30)?;
+    let super::Span {
+        tz,
+        today,
+        from,
+        to,
+        key: range,
+    } = super::span(timezone, range, 30)?;
     let rows: Vec<SessionRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT local_date, provider_id, derived, data FROM health_metrics \
          WHERE user_id = $1 AND metric_type = 'sleep' AND local_date BETWEEN $2 AND $3 \
