@@ -8,10 +8,16 @@ use leptos_router::{path, SsrMode};
 use crate::admin::AdminPage;
 use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignupPage};
 use crate::dashboard::DashboardPage;
+use crate::goals::{GoalPage, GoalsPage};
+use crate::habits::{HabitPage, HabitsPage};
 use crate::health::pages::{BodyPage, HeartPage, MetricPage, RecordsPage, SleepPage, TrendsPage};
+use crate::hydration::HydrationPage;
 use crate::instance::InstancePage;
+use crate::journal::{EditEntryPage, EntryPage, JournalPage, NewEntryPage};
 use crate::measurements::MeasurementsPage;
+use crate::mood::MoodPage;
 use crate::settings::SettingsPage;
+use crate::ui::more::MorePage;
 use crate::ui::theme::HEAD_SCRIPT;
 use crate::ui::NotFound;
 use crate::workouts::{WorkoutPage, WorkoutsPage};
@@ -64,6 +70,17 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/workouts") view=WorkoutsPage ssr=SsrMode::Async/>
                 <Route path=path!("/workouts/:id") view=WorkoutPage ssr=SsrMode::Async/>
                 <Route path=path!("/measurements") view=MeasurementsPage ssr=SsrMode::Async/>
+                <Route path=path!("/water") view=HydrationPage ssr=SsrMode::Async/>
+                <Route path=path!("/habits") view=HabitsPage ssr=SsrMode::Async/>
+                <Route path=path!("/habits/:id") view=HabitPage ssr=SsrMode::Async/>
+                <Route path=path!("/mood") view=MoodPage ssr=SsrMode::Async/>
+                <Route path=path!("/more") view=MorePage ssr=SsrMode::Async/>
+                <Route path=path!("/goals") view=GoalsPage ssr=SsrMode::Async/>
+                <Route path=path!("/goals/:id") view=GoalPage ssr=SsrMode::Async/>
+                <Route path=path!("/journal") view=JournalPage ssr=SsrMode::Async/>
+                <Route path=path!("/journal/new") view=NewEntryPage ssr=SsrMode::Async/>
+                <Route path=path!("/journal/:id") view=EntryPage ssr=SsrMode::Async/>
+                <Route path=path!("/journal/:id/edit") view=EditEntryPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

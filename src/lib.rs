@@ -10,11 +10,17 @@ pub mod app;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
+pub mod goals;
+pub mod habits;
 pub mod health;
+pub mod hydration;
 pub mod instance;
+pub mod journal;
 pub mod measurements;
+pub mod mood;
 pub mod settings;
 pub mod ui;
+pub mod wellness;
 pub mod workouts;
 
 #[cfg(feature = "ssr")]

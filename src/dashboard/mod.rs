@@ -1,5 +1,6 @@
 //! Today: the first screen after sign-in.
 
 mod page;
+pub mod wellness;
 
 pub use page::{DashboardPage, TodayOverview};

@@ -49,6 +49,8 @@ fn Today(user: SessionUser) -> impl IntoView {
                 })}
             </Suspense>
         </header>
+        <crate::dashboard::wellness::WellnessSection/>
+        <h2 class="section-title">"Health"</h2>
         <OverviewTiles/>
     }
 }

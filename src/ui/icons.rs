@@ -12,6 +12,12 @@ pub enum Icon {
     Trends,
     Workouts,
     Log,
+    Water,
+    Habits,
+    Mood,
+    Journal,
+    Goals,
+    More,
 }
 
 impl Icon {
@@ -25,6 +31,12 @@ impl Icon {
             Icon::Trends => "M3 17l6-6 4 4 8-8M15 7h6v6",
             Icon::Workouts => "M13 4a2 2 0 1 0 0 .1M10 21l2-6 3 3v3M7 12l3-4 4 1 3 3M6 21l3-7",
             Icon::Log => "M12 5v14M5 12h14",
+            Icon::Water => "M12 3c3 4 6 7.5 6 11a6 6 0 0 1-12 0c0-3.5 3-7 6-11z",
+            Icon::Habits => "M4 12.5l5 5L20 6.5",
+            Icon::Mood => "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM8.5 14.5c1 1.3 2.2 2 3.5 2s2.5-.7 3.5-2M9 10h.01M15 10h.01",
+            Icon::Journal => "M5 4h11a3 3 0 0 1 3 3v13H8a3 3 0 0 1-3-3zM5 17a3 3 0 0 1 3-3h11",
+            Icon::Goals => "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zm0 4a5 5 0 1 0 0 10 5 5 0 0 0 0-10zm0 4.2a.8.8 0 1 0 0 1.6.8.8 0 0 0 0-1.6z",
+            Icon::More => "M4 12a1.5 1.5 0 1 0 3 0 1.5 1.5 0 1 0-3 0M10.5 12a1.5 1.5 0 1 0 3 0 1.5 1.5 0 1 0-3 0M17 12a1.5 1.5 0 1 0 3 0 1.5 1.5 0 1 0-3 0",
         }
     }
 }

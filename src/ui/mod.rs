@@ -5,6 +5,7 @@ pub mod empty_state;
 pub mod form;
 pub mod guard;
 pub mod icons;
+pub mod more;
 pub mod shell;
 pub mod status_pages;
 pub mod theme;

@@ -53,9 +53,15 @@ pub fn Shell(user: SessionUser, children: Children) -> impl IntoView {
                 <ul>
                     <NavItem href="/" label="Today" icon=Icon::Today/>
                     <NavItem href="/trends" label="Trends" icon=Icon::Trends/>
-                    <NavItem href="/workouts" label="Workouts" icon=Icon::Workouts/>
-                    <NavItem href="/measurements" label="Log" icon=Icon::Log/>
-                    <NavItem href="/settings" label="Settings" icon=Icon::Settings/>
+                    <NavItem href="/habits" label="Habits" icon=Icon::Habits/>
+                    <NavItem href="/journal" label="Journal" icon=Icon::Journal/>
+                    <NavItem href="/water" label="Water" icon=Icon::Water class="wide-only"/>
+                    <NavItem href="/mood" label="Mood" icon=Icon::Mood class="wide-only"/>
+                    <NavItem href="/goals" label="Goals" icon=Icon::Goals class="wide-only"/>
+                    <NavItem href="/workouts" label="Workouts" icon=Icon::Workouts class="wide-only"/>
+                    <NavItem href="/measurements" label="Log" icon=Icon::Log class="wide-only"/>
+                    <NavItem href="/settings" label="Settings" icon=Icon::Settings class="wide-only"/>
+                    <NavItem href="/more" label="More" icon=Icon::More class="phone-only"/>
                     {is_admin.then(|| view! { <NavItem href="/admin" label="Admin" icon=Icon::Admin class="wide-only"/> })}
                     {is_owner.then(|| view! { <NavItem href="/instance" label="Instance" icon=Icon::Instance class="wide-only"/> })}
                 </ul>

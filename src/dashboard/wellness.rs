@@ -1,0 +1,118 @@
+//! The Today screen's wellness section: water with quick-add, habits due today, today's mood
+//! (or a one-tap prompt) and goals' progress; each links to its own screen.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::goals::api::GoalCard;
+use crate::goals::GoalProgressList;
+use crate::habits::api::{CheckHabit, HabitCard};
+use crate::habits::HabitCheck;
+use crate::hydration::api::{AddWater, WaterToday};
+use crate::hydration::WaterQuickAdd;
+use crate::mood::api::{AddMood, MoodToday};
+use crate::mood::MoodPicker;
+use crate::ui::ErrorPanel;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WellnessToday {
+    pub water: WaterToday,
+    pub habits: Vec<HabitCard>,
+    pub mood: MoodToday,
+    pub goals: Vec<GoalCard>,
+}
+
+#[server(endpoint = "dashboard/wellness")]
+pub async fn get_wellness_today() -> Result<WellnessToday, AppError> {
+    let ctx = crate::platform::request::RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let tz = crate::health::local_time::zone(&auth.user.timezone);
+    let (db, user) = (ctx.db(), auth.user.id.as_str());
+    Ok(WellnessToday {
+        water: crate::hydration::api::water_today(db, user, tz).await?,
+        habits: crate::habits::api::due_today(db, user, tz).await?,
+        mood: crate::mood::api::mood_today(db, user, tz).await?,
+        goals: crate::goals::api::active_goal_cards(db, user, tz).await?,
+    })
+}
+
+#[component]
+pub fn WellnessSection() -> impl IntoView {
+    let add_water = ServerAction::<AddWater>::new();
+    let check = ServerAction::<CheckHabit>::new();
+    let add_mood = ServerAction::<AddMood>::new();
+    let data = Resource::new(
+        move || {
+            (
+                add_water.version().get(),
+                check.version().get(),
+                add_mood.version().get(),
+            )
+        },
+        |_| get_wellness_today(),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(w) => {
+                        let done = w.habits.iter().filter(|h| h.done_today).count();
+                        let total = w.habits.len();
+                        view! {
+                            <div class="card-grid two wellness-today">
+                                <section class="card" aria-labelledby="w-water">
+                                    <div class="card-head">
+                                        <h2 id="w-water" class="card-title"><a href="/water">"Water"</a></h2>
+                                    </div>
+                                    <WaterQuickAdd today=w.water.clone() add=add_water/>
+                                </section>
+                                <section class="card" aria-labelledby="w-mood">
+                                    <div class="card-head">
+                                        <h2 id="w-mood" class="card-title"><a href="/mood">"Mood"</a></h2>
+                                    </div>
+                                    {match w.mood.latest.clone() {
+                                        Some(m) => view! {
+                                            <p class="mood-today"><span class="mood-emoji" aria-hidden="true">{m.emoji.clone()}</span>
+                                                {format!(" Feeling {} · {}", m.word, m.when)}</p>
+                                            <p class="muted small">"Changed since? Tap again:"</p>
+                                            <MoodPicker add=add_mood/>
+                                        }.into_any(),
+                                        None => view! {
+                                            <p>"How do you feel today?"</p>
+                                            <MoodPicker add=add_mood/>
+                                        }.into_any(),
+                                    }}
+                                </section>
+                                <section class="card" aria-labelledby="w-habits">
+                                    <div class="card-head">
+                                        <h2 id="w-habits" class="card-title"><a href="/habits">"Habits"</a></h2>
+                                        {(total > 0).then(|| view! { <span class="muted small">{format!("{done} of {total} done")}</span> })}
+                                    </div>
+                                    {if total == 0 {
+                                        view! { <p class="muted">"Nothing due today. "<a href="/habits">"Add a habit"</a></p> }.into_any()
+                                    } else {
+                                        view! { <ul class="plain-list habit-list">
+                                            {w.habits.clone().into_iter().map(|h| view! { <HabitCheck h=h check=check compact=true/> }).collect_view()}
+                                        </ul> }.into_any()
+                                    }}
+                                </section>
+                                <section class="card" aria-labelledby="w-goals">
+                                    <div class="card-head">
+                                        <h2 id="w-goals" class="card-title"><a href="/goals">"Goals"</a></h2>
+                                    </div>
+                                    {if w.goals.is_empty() {
+                                        view! { <p class="muted">"No goals yet. "<a href="/goals">"Set a goal"</a></p> }.into_any()
+                                    } else {
+                                        view! { <GoalProgressList goals=w.goals.clone()/> }.into_any()
+                                    }}
+                                </section>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

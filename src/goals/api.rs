@@ -1,0 +1,570 @@
+//! Server functions of the goals screen.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{goal_metric, progress, values, GoalMetric, GOAL_METRICS},
+    crate::health::{catalogue::format_number, charts, local_time, views},
+    crate::platform::{db::Db, ids::new_id, request::RequestCtx},
+    crate::wellness::{form, period::Cadence},
+    crate::with_db,
+    chrono::{DateTime, Duration, NaiveDate, Utc},
+    progress::Direction,
+};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalCard {
+    pub id: String,
+    pub name: String,
+    /// "At least 10,000 steps a day".
+    pub rule: String,
+    /// "Today", "This week", "This month" or, for reach goals, "Latest".
+    pub period: String,
+    pub value: String,
+    pub percent: f64,
+    pub met: bool,
+    /// "2,500 steps to go", "Goal met", "No data yet".
+    pub status: String,
+    pub current_streak: u32,
+    pub longest_streak: u32,
+    pub cadence_noun: String,
+    pub completed: bool,
+    pub archived: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalsView {
+    pub active: Vec<GoalCard>,
+    pub completed: Vec<GoalCard>,
+    pub archived: Vec<GoalCard>,
+    /// (id, label, unit) for the form.
+    pub metrics: Vec<(String, String, String)>,
+    /// (id, name) of active habits (for a habit goal).
+    pub habits: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalDetail {
+    pub card: GoalCard,
+    pub chart: String,
+    /// (period, value, met), newest first.
+    pub history: Vec<(String, String, bool)>,
+}
+
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug, sqlx::FromRow)]
+struct GoalRow {
+    id: String,
+    name: String,
+    metric_type: Option<String>,
+    target_value: f64,
+    cadence: String,
+    direction: String,
+    current_value: Option<f64>,
+    best_value: Option<f64>,
+    current_streak: i32,
+    longest_streak: i32,
+    is_active: bool,
+    start_date: Option<NaiveDate>,
+    config: Option<sqlx::types::Json<serde_json::Value>>,
+    completed_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(feature = "ssr")]
+const COLUMNS: &str =
+    "id, name, metric_type, target_value, cadence, direction, current_value, best_value, \
+     current_streak, longest_streak, is_active, start_date, config, completed_at";
+
+#[cfg(feature = "ssr")]
+impl GoalRow {
+    fn metric(&self) -> &'static GoalMetric {
+        self.metric_type
+            .as_deref()
+            .and_then(goal_metric)
+            .unwrap_or(&GOAL_METRICS[0])
+    }
+    fn cadence(&self) -> Cadence {
+        Cadence::parse(&self.cadence).unwrap_or(Cadence::Daily)
+    }
+    fn direction(&self) -> Direction {
+        Direction::parse(&self.direction).unwrap_or(Direction::AtLeast)
+    }
+    fn config(&self, key: &str) -> Option<serde_json::Value> {
+        self.config.as_ref().and_then(|c| c.0.get(key).cloned())
+    }
+    fn start_value(&self) -> Option<f64> {
+        self.config("startValue").and_then(|v| v.as_f64())
+    }
+    fn habit_id(&self) -> Option<String> {
+        self.config("habitId")
+            .and_then(|v| v.as_str().map(str::to_string))
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn amount(m: &GoalMetric, v: f64) -> String {
+    let n = format_number(v, m.decimals);
+    match m.unit {
+        "" => n,
+        "/ 5" => format!("{n} / 5"),
+        u => format!("{n} {u}"),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn rule(m: &GoalMetric, dir: Direction, cadence: Cadence, target: f64) -> String {
+    let each = match cadence {
+        Cadence::Daily => "a day",
+        Cadence::Weekly => "a week",
+        Cadence::Monthly => "a month",
+    };
+    let per = match m.combine {
+        super::Combine::Sum => format!(" {each}"),
+        super::Combine::Mean => format!(" on average, {each}"),
+        super::Combine::Last => String::new(),
+    };
+    match dir {
+        Direction::AtLeast => format!("At least {}{per}", amount(m, target)),
+        Direction::AtMost => format!("At most {}{per}", amount(m, target)),
+        Direction::Reach => format!("Reach {}", amount(m, target)),
+    }
+}
+
+/// How many periods of history the page shows.
+#[cfg(feature = "ssr")]
+fn history_len(c: Cadence) -> usize {
+    match c {
+        Cadence::Daily => 14,
+        Cadence::Weekly => 12,
+        Cadence::Monthly => 12,
+    }
+}
+
+/// Evaluates a goal as of `today`: its card and the per-period figures of the history.
+#[cfg(feature = "ssr")]
+async fn evaluate(
+    db: &Db,
+    user_id: &str,
+    tz: chrono_tz::Tz,
+    today: NaiveDate,
+    g: &GoalRow,
+) -> Result<(GoalCard, Vec<(NaiveDate, Option<f64>)>), AppError> {
+    let (m, cadence, dir, target) = (g.metric(), g.cadence(), g.direction(), g.target_value);
+    let start = g.start_date.unwrap_or(today).min(today);
+    // Periods from the goal's start (for the streak, at most ~400) and the history's.
+    let mut streak_periods = Vec::new();
+    let mut p = cadence.start(today);
+    while p >= cadence.start(start) && streak_periods.len() < 400 {
+        streak_periods.push(p);
+        p = cadence.previous(p);
+    }
+    streak_periods.reverse();
+    let history = cadence.recent(today, history_len(cadence));
+    let first = streak_periods
+        .first()
+        .copied()
+        .unwrap_or(today)
+        .min(history[0]);
+    let days = values::daily(db, user_id, tz, m, g.habit_id().as_deref(), first, today).await?;
+    let start_value = g.start_value();
+    let streak_values = values::per_period(m, cadence, &days, &streak_periods);
+    let mets: Vec<bool> = streak_values
+        .iter()
+        .map(|v| progress::met(dir, *v, target, start_value))
+        .collect();
+    let streaks = progress::period_streaks(&mets);
+    let (value, period) = if dir == Direction::Reach {
+        (days.values().last().copied(), "Latest".to_string())
+    } else {
+        let v = values::per_period(m, cadence, &days, &[cadence.start(today)])[0];
+        let label = match cadence {
+            Cadence::Daily => "Today",
+            Cadence::Weekly => "This week",
+            Cadence::Monthly => "This month",
+        };
+        (v, label.to_string())
+    };
+    let met = progress::met(dir, value, target, start_value) || g.completed_at.is_some();
+    let status = match (value, dir) {
+        (None, _) => "No data yet".to_string(),
+        (Some(_), _) if met => "Goal met".to_string(),
+        (Some(v), Direction::AtLeast) => format!("{} to go", amount(m, target - v)),
+        (Some(v), Direction::AtMost) => format!("{} over", amount(m, v - target)),
+        (Some(v), Direction::Reach) => format!("{} to go", amount(m, (v - target).abs())),
+    };
+    let card = GoalCard {
+        id: g.id.clone(),
+        name: g.name.clone(),
+        rule: rule(m, dir, cadence, target),
+        period,
+        value: value.map(|v| amount(m, v)).unwrap_or_else(|| "—".into()),
+        percent: if g.completed_at.is_some() {
+            100.0
+        } else {
+            progress::percent(dir, value, target, start_value)
+        },
+        met,
+        status,
+        current_streak: if dir == Direction::Reach {
+            0
+        } else {
+            streaks.current
+        },
+        longest_streak: if dir == Direction::Reach {
+            0
+        } else {
+            streaks.longest
+        },
+        cadence_noun: cadence.noun().to_string(),
+        completed: g.completed_at.is_some(),
+        archived: !g.is_active,
+    };
+    // Keep the stored figures true for API readers.
+    let best = match (g.best_value, value) {
+        (Some(b), Some(v)) => Some(if dir == Direction::AtLeast {
+            b.max(v)
+        } else {
+            b.min(v)
+        }),
+        (b, v) => b.or(v),
+    };
+    let complete_now = dir == Direction::Reach && met && g.completed_at.is_none();
+    if g.current_value != value
+        || g.best_value != best
+        || (g.current_streak as u32, g.longest_streak as u32)
+            != (card.current_streak, card.longest_streak)
+        || complete_now
+    {
+        with_db!(db, pool => sqlx::query(
+            "UPDATE goals SET current_value = $1, best_value = $2, current_streak = $3, longest_streak = $4, \
+             completed_at = COALESCE(completed_at, $5), updated_at = $6 WHERE id = $7")
+            .bind(value)
+            .bind(best)
+            .bind(card.current_streak as i32)
+            .bind(card.longest_streak as i32)
+            .bind(complete_now.then(Utc::now))
+            .bind(Utc::now())
+            .bind(&g.id)
+            .execute(pool)
+            .await.map(|r| r.rows_affected()))?;
+    }
+    let hist = values::per_period(m, cadence, &days, &history);
+    Ok((
+        GoalCard {
+            completed: card.completed || complete_now,
+            ..card
+        },
+        history.into_iter().zip(hist).collect(),
+    ))
+}
+
+#[cfg(feature = "ssr")]
+async fn rows(db: &Db, user_id: &str) -> Result<Vec<GoalRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM goals WHERE user_id = $1 ORDER BY created_at, id");
+    with_db!(db, pool => sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn own_goal(db: &Db, user_id: &str, id: &str) -> Result<GoalRow, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM goals WHERE id = $1 AND user_id = $2");
+    let row: Option<GoalRow> = with_db!(db, pool => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+    row.ok_or_else(|| AppError::NotFound("That goal does not exist (any more).".into()))
+}
+
+/// Active goals' progress, for the Today screen.
+#[cfg(feature = "ssr")]
+pub async fn active_goal_cards(
+    db: &Db,
+    user_id: &str,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<GoalCard>, AppError> {
+    let today = local_time::today(tz);
+    let mut out = Vec::new();
+    for g in rows(db, user_id)
+        .await?
+        .iter()
+        .filter(|g| g.is_active && g.completed_at.is_none())
+    {
+        out.push(evaluate(db, user_id, tz, today, g).await?.0);
+    }
+    Ok(out)
+}
+
+#[server(endpoint = "goals/list")]
+pub async fn list_goals() -> Result<GoalsView, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let tz = local_time::zone(&auth.user.timezone);
+    let today = local_time::today(tz);
+    let mut view = GoalsView {
+        active: vec![],
+        completed: vec![],
+        archived: vec![],
+        metrics: GOAL_METRICS
+            .iter()
+            .map(|m| (m.id.into(), m.label.into(), m.unit.into()))
+            .collect(),
+        habits: crate::habits::repo::list(ctx.db(), &auth.user.id)
+            .await?
+            .into_iter()
+            .filter(|h| h.active)
+            .map(|h| (h.id, h.name))
+            .collect(),
+    };
+    for g in rows(ctx.db(), &auth.user.id).await? {
+        let (card, _) = evaluate(ctx.db(), &auth.user.id, tz, today, &g).await?;
+        if card.archived {
+            view.archived.push(card);
+        } else if card.completed {
+            view.completed.push(card);
+        } else {
+            view.active.push(card);
+        }
+    }
+    Ok(view)
+}
+
+#[server(endpoint = "goals/detail")]
+pub async fn get_goal(id: String) -> Result<GoalDetail, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let tz = local_time::zone(&auth.user.timezone);
+    let today = local_time::today(tz);
+    let g = own_goal(ctx.db(), &auth.user.id, &id).await?;
+    let (card, history) = evaluate(ctx.db(), &auth.user.id, tz, today, &g).await?;
+    let (m, cadence, dir) = (g.metric(), g.cadence(), g.direction());
+    let mut chart = charts::Chart::new(
+        format!("{} per {}", m.label, cadence.noun()),
+        if m.combine == super::Combine::Last {
+            charts::Kind::Line
+        } else {
+            charts::Kind::Bars
+        },
+        history
+            .iter()
+            .map(|(d, _)| match cadence {
+                Cadence::Daily => views::axis_label(*d, 14),
+                Cadence::Weekly => d.format("%-d %b").to_string(),
+                Cadence::Monthly => d.format("%b").to_string(),
+            })
+            .collect(),
+    );
+    chart.series.push(charts::Series {
+        name: m.label.into(),
+        color: charts::family_color(match m.category {
+            "activity" => "activity",
+            "sleep" => "sleep",
+            "body" => "body",
+            "hydration" => "hydration",
+            "mental_health" => "mood",
+            _ => "",
+        }),
+        values: history.iter().map(|(_, v)| *v).collect(),
+    });
+    chart.goal = Some(g.target_value);
+    chart.y_decimals = m.decimals.into();
+    if m.combine == super::Combine::Last {
+        chart.from_zero = false;
+    }
+    let met_count = history
+        .iter()
+        .filter(|(_, v)| progress::met(dir, *v, g.target_value, g.start_value()))
+        .count();
+    chart.desc = format!(
+        "{}: goal met in {met_count} of the last {} {}s.",
+        card.rule,
+        history.len(),
+        cadence.noun()
+    );
+    let has_data = history.iter().any(|(_, v)| v.is_some());
+    Ok(GoalDetail {
+        chart: if has_data {
+            chart.render()
+        } else {
+            String::new()
+        },
+        history: history
+            .iter()
+            .rev()
+            .map(|(d, v)| {
+                (
+                    if *d == cadence.start(today) {
+                        card.period.clone()
+                    } else {
+                        cadence.label(*d)
+                    },
+                    v.map(|v| amount(m, v)).unwrap_or_else(|| "—".into()),
+                    progress::met(dir, *v, g.target_value, g.start_value()),
+                )
+            })
+            .collect(),
+        card,
+    })
+}
+
+#[server(endpoint = "goals/create")]
+pub async fn create_goal(
+    metric: String,
+    cadence: Option<String>,
+    direction: Option<String>,
+    target: String,
+    name: Option<String>,
+    habit: Option<String>,
+) -> Result<String, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let db = ctx.db();
+    let tz = local_time::zone(&auth.user.timezone);
+    let today = local_time::today(tz);
+    let m = goal_metric(&metric)
+        .ok_or_else(|| AppError::invalid("metric", "Choose what the goal is about."))?;
+    let cadence = Cadence::parse(cadence.as_deref().unwrap_or("daily"))
+        .ok_or_else(|| AppError::invalid("cadence", "Choose daily, weekly or monthly."))?;
+    let dir = Direction::parse(direction.as_deref().unwrap_or("at_least"))
+        .ok_or_else(|| AppError::invalid("direction", "Choose at least, at most or reach."))?;
+    if dir == Direction::Reach && m.combine != super::Combine::Last {
+        return Err(AppError::invalid(
+            "direction",
+            format!(
+                "“Reach” suits a figure like weight; for {} choose at least or at most.",
+                m.label.to_lowercase()
+            ),
+        ));
+    }
+    let t = target.trim().replace(',', ".");
+    let target: f64 = t
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| AppError::invalid("target", "Enter the target as a number."))?;
+    let min = if m.id == "mood_avg" { 1.0 } else { 0.0 };
+    if target <= min - f64::EPSILON || target <= 0.0 || target > m.max {
+        return Err(AppError::invalid(
+            "target",
+            format!(
+                "Enter a target between {} and {}.",
+                if m.id == "mood_avg" {
+                    "1".to_string()
+                } else {
+                    "0".to_string()
+                },
+                amount(m, m.max)
+            ),
+        ));
+    }
+    let habit_id = match habit.filter(|h| !h.is_empty()) {
+        Some(h) if m.id == "habit_completions" => Some(
+            crate::habits::repo::get(db, &auth.user.id, &h)
+                .await
+                .map_err(|_| AppError::invalid("habit", "Choose one of your habits."))?
+                .id,
+        ),
+        _ => None,
+    };
+    let mut config = serde_json::Map::new();
+    if let Some(h) = &habit_id {
+        config.insert("habitId".into(), h.clone().into());
+    }
+    if dir == Direction::Reach {
+        let latest = values::daily(
+            db,
+            &auth.user.id,
+            tz,
+            m,
+            None,
+            today - Duration::days(365),
+            today,
+        )
+        .await?;
+        let start = latest.values().last().copied().ok_or_else(|| {
+            AppError::invalid(
+                "target",
+                format!(
+                    "Log your {} first (under Log), so progress can be measured from it.",
+                    m.label.to_lowercase()
+                ),
+            )
+        })?;
+        config.insert("startValue".into(), start.into());
+    }
+    let name = match form::optional_text("name", name.as_deref().unwrap_or(""), 100)? {
+        Some(n) => n,
+        None => format!(
+            "{} · {}",
+            m.label,
+            rule(m, dir, cadence, target).to_lowercase()
+        ),
+    };
+    let count: i64 = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM goals WHERE user_id = $1")
+        .bind(&auth.user.id).fetch_one(pool).await)?;
+    if count >= 100 {
+        return Err(AppError::invalid(
+            "metric",
+            "You have 100 goals; delete an old one first.",
+        ));
+    }
+    let id = new_id();
+    let now = Utc::now();
+    with_db!(db, pool => sqlx::query(
+        "INSERT INTO goals (id, user_id, name, category, metric_type, target_value, unit, cadence, direction, \
+         is_active, start_date, config, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)")
+        .bind(&id)
+        .bind(&auth.user.id)
+        .bind(&name)
+        .bind(m.category)
+        .bind(m.id)
+        .bind(target)
+        .bind(m.unit)
+        .bind(cadence.as_str())
+        .bind(dir.as_str())
+        .bind(true)
+        .bind(today)
+        .bind(sqlx::types::Json(serde_json::Value::Object(config)))
+        .bind(now)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+/// Archives (`archived` = "true") or restores a goal.
+#[server(endpoint = "goals/archive")]
+pub async fn archive_goal(id: String, archived: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let g = own_goal(ctx.db(), &auth.user.id, &id).await?;
+    with_db!(ctx.db(), pool => sqlx::query("UPDATE goals SET is_active = $1, updated_at = $2 WHERE id = $3")
+        .bind(archived != "true")
+        .bind(Utc::now())
+        .bind(&g.id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[server(endpoint = "goals/delete")]
+pub async fn delete_goal(id: String, confirm: Option<String>) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let g = own_goal(ctx.db(), &auth.user.id, &id).await?;
+    if confirm.as_deref() != Some("delete") {
+        return Err(AppError::invalid(
+            "confirm",
+            "Tick the box to confirm deleting this goal.",
+        ));
+    }
+    with_db!(ctx.db(), pool => sqlx::query("DELETE FROM goals WHERE id = $1 AND user_id = $2")
+        .bind(&g.id)
+        .bind(&auth.user.id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    ctx.redirect("/goals");
+    Ok(())
+}

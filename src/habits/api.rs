@@ -1,0 +1,434 @@
+//! Server functions of the habits screens.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::wellness::calendar::{Month, YearRow};
+
+#[cfg(feature = "ssr")]
+use {
+    super::{repo, COLORS},
+    crate::health::local_time,
+    crate::platform::{ids::new_id, request::RequestCtx},
+    crate::wellness::{calendar, form, schedule::Schedule, strength::strength},
+    crate::with_db,
+    chrono::{Datelike, Duration, NaiveDate, Utc},
+    std::collections::{BTreeMap, BTreeSet},
+};
+
+/// A habit as the lists show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HabitCard {
+    pub id: String,
+    pub name: String,
+    pub icon: String,
+    pub color: String,
+    pub schedule: String,
+    pub due_today: bool,
+    pub done_today: bool,
+    pub current_streak: u32,
+    pub longest_streak: u32,
+    /// Loop-style strength, 0–100.
+    pub strength: u8,
+    /// The last seven days, oldest first: (weekday initial, date, due, done).
+    pub week: Vec<(String, String, bool, bool)>,
+    pub archived: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HabitsView {
+    pub today: String,
+    pub due: Vec<HabitCard>,
+    pub other: Vec<HabitCard>,
+    pub archived: Vec<HabitCard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HabitDetail {
+    pub card: HabitCard,
+    pub frequency: String,
+    pub target_days: Vec<u8>,
+    pub month: Month,
+    pub year: i32,
+    pub year_rows: Vec<YearRow>,
+    pub year_done: usize,
+    pub total_done: usize,
+    /// (day, note) of recent check-ins with a note, newest first.
+    pub notes: Vec<(String, String)>,
+}
+
+#[cfg(feature = "ssr")]
+fn card(
+    h: &repo::HabitRow,
+    done: &BTreeMap<NaiveDate, Option<String>>,
+    today: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> HabitCard {
+    let dates: BTreeSet<NaiveDate> = done.keys().copied().collect();
+    let schedule = h.schedule();
+    let streaks = repo::streaks_of(h, &dates, today);
+    let created = local_time::local_date(h.created_at, tz);
+    let start = dates.first().copied().map_or(created, |f| f.min(created));
+    let week = (0..7)
+        .rev()
+        .map(|i| {
+            let d = today - Duration::days(i);
+            (
+                d.format("%a").to_string(),
+                d.to_string(),
+                schedule.is_due(d),
+                dates.contains(&d),
+            )
+        })
+        .collect();
+    HabitCard {
+        id: h.id.clone(),
+        name: h.name.clone(),
+        icon: h.icon.clone(),
+        color: h.color.clone(),
+        schedule: schedule.describe(),
+        due_today: schedule.is_due(today),
+        done_today: dates.contains(&today),
+        current_streak: streaks.current,
+        longest_streak: streaks.longest,
+        strength: (strength(&dates, schedule, start, today) * 100.0).round() as u8,
+        week,
+        archived: !h.active,
+    }
+}
+
+#[server(endpoint = "habits/list")]
+pub async fn list_habits() -> Result<HabitsView, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let tz = local_time::zone(&auth.user.timezone);
+    let today = local_time::today(tz);
+    let habits = repo::list(ctx.db(), &auth.user.id).await?;
+    let logs = repo::logs(ctx.db(), &auth.user.id).await?;
+    let empty = BTreeMap::new();
+    let mut view = HabitsView {
+        today: today.format("%A %-d %B").to_string(),
+        due: vec![],
+        other: vec![],
+        archived: vec![],
+    };
+    for h in &habits {
+        let c = card(h, logs.get(&h.id).unwrap_or(&empty), today, tz);
+        repo::refresh_streaks(
+            ctx.db(),
+            h,
+            crate::wellness::streak::Streaks {
+                current: c.current_streak,
+                longest: c.longest_streak,
+            },
+        )
+        .await?;
+        if c.archived {
+            view.archived.push(c);
+        } else if c.due_today {
+            view.due.push(c);
+        } else {
+            view.other.push(c);
+        }
+    }
+    Ok(view)
+}
+
+#[server(endpoint = "habits/detail")]
+pub async fn get_habit(
+    id: String,
+    month: Option<String>,
+    year: Option<i32>,
+) -> Result<HabitDetail, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let tz = local_time::zone(&auth.user.timezone);
+    let today = local_time::today(tz);
+    let h = repo::get(ctx.db(), &auth.user.id, &id).await?;
+    let logs = repo::logs(ctx.db(), &auth.user.id).await?;
+    let done = logs.get(&h.id).cloned().unwrap_or_default();
+    let schedule = h.schedule();
+    let describe = |d: NaiveDate| -> (u8, String) {
+        let when = d.format("%-d %B").to_string();
+        if done.contains_key(&d) {
+            (4, format!("{when}: done"))
+        } else if !schedule.is_due(d) {
+            (0, format!("{when}: not scheduled"))
+        } else if d == today {
+            (0, format!("{when}: not done yet"))
+        } else {
+            (1, format!("{when}: missed"))
+        }
+    };
+    let month_day = form::query_date(month.as_deref())
+        .unwrap_or(today)
+        .min(today);
+    let year = year
+        .filter(|y| (1900..=today.year()).contains(y))
+        .unwrap_or(today.year());
+    let year_rows = calendar::year(year, today, describe);
+    let year_done = done.keys().filter(|d| d.year() == year).count();
+    Ok(HabitDetail {
+        card: card(&h, &done, today, tz),
+        frequency: h.frequency.clone(),
+        target_days: h.target_days.0.clone(),
+        month: calendar::month(month_day, today, describe),
+        year,
+        year_rows,
+        year_done,
+        total_done: done.len(),
+        notes: done
+            .iter()
+            .rev()
+            .filter_map(|(d, n)| {
+                n.clone()
+                    .map(|n| (crate::health::views::when_label(*d, today), n))
+            })
+            .take(10)
+            .collect(),
+    })
+}
+
+/// The fields of the habit form, checked.
+#[cfg(feature = "ssr")]
+struct HabitInput {
+    name: String,
+    icon: String,
+    color: String,
+    frequency: String,
+    days: Vec<u8>,
+}
+
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+fn habit_input(
+    name: &str,
+    icon: &str,
+    color: &str,
+    frequency: &str,
+    days: [&Option<String>; 7],
+) -> Result<HabitInput, AppError> {
+    let name = form::required_text("name", name, 100, "a name for the habit")?;
+    let icon = icon.trim();
+    let icon = if icon.is_empty() { "✅" } else { icon };
+    if icon.chars().count() > 8 || icon.chars().any(|c| c.is_ascii_alphanumeric()) {
+        return Err(AppError::invalid("icon", "Use one emoji as the icon."));
+    }
+    if !COLORS.contains(&color) {
+        return Err(AppError::invalid("color", "Choose one of the colours."));
+    }
+    let days: Vec<u8> = (0u8..7).filter(|d| days[*d as usize].is_some()).collect();
+    let schedule = Schedule::for_frequency(frequency, &days).ok_or_else(|| {
+        if frequency == "custom" {
+            AppError::invalid("frequency", "Pick at least one day of the week.")
+        } else {
+            AppError::invalid("frequency", "Choose every day, weekdays or custom days.")
+        }
+    })?;
+    Ok(HabitInput {
+        name,
+        icon: icon.to_string(),
+        color: color.to_string(),
+        frequency: frequency.to_string(),
+        days: schedule.days(),
+    })
+}
+
+#[server(endpoint = "habits/create")]
+#[allow(clippy::too_many_arguments)]
+pub async fn create_habit(
+    name: String,
+    icon: Option<String>,
+    color: Option<String>,
+    frequency: Option<String>,
+    d0: Option<String>,
+    d1: Option<String>,
+    d2: Option<String>,
+    d3: Option<String>,
+    d4: Option<String>,
+    d5: Option<String>,
+    d6: Option<String>,
+) -> Result<String, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let input = habit_input(
+        &name,
+        icon.as_deref().unwrap_or(""),
+        color.as_deref().unwrap_or("blue"),
+        frequency.as_deref().unwrap_or("daily"),
+        [&d0, &d1, &d2, &d3, &d4, &d5, &d6],
+    )?;
+    let count: i64 = with_db!(ctx.db(), pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM habits WHERE user_id = $1 AND active = $2")
+        .bind(&auth.user.id)
+        .bind(true)
+        .fetch_one(pool)
+        .await)?;
+    if count >= 50 {
+        return Err(AppError::invalid(
+            "name",
+            "You have 50 active habits; archive one first.",
+        ));
+    }
+    let id = new_id();
+    let now = Utc::now();
+    with_db!(ctx.db(), pool => sqlx::query(
+        "INSERT INTO habits (id, user_id, name, icon, color, frequency, target_days, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
+        .bind(&id)
+        .bind(&auth.user.id)
+        .bind(&input.name)
+        .bind(&input.icon)
+        .bind(&input.color)
+        .bind(&input.frequency)
+        .bind(sqlx::types::Json(&input.days))
+        .bind(true)
+        .bind(now)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+#[server(endpoint = "habits/update")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_habit(
+    id: String,
+    name: String,
+    icon: Option<String>,
+    color: Option<String>,
+    frequency: Option<String>,
+    d0: Option<String>,
+    d1: Option<String>,
+    d2: Option<String>,
+    d3: Option<String>,
+    d4: Option<String>,
+    d5: Option<String>,
+    d6: Option<String>,
+) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
+    let input = habit_input(
+        &name,
+        icon.as_deref().unwrap_or(""),
+        color.as_deref().unwrap_or("blue"),
+        frequency.as_deref().unwrap_or("daily"),
+        [&d0, &d1, &d2, &d3, &d4, &d5, &d6],
+    )?;
+    with_db!(ctx.db(), pool => sqlx::query(
+        "UPDATE habits SET name = $1, icon = $2, color = $3, frequency = $4, target_days = $5, updated_at = $6 \
+         WHERE id = $7 AND user_id = $8")
+        .bind(&input.name)
+        .bind(&input.icon)
+        .bind(&input.color)
+        .bind(&input.frequency)
+        .bind(sqlx::types::Json(&input.days))
+        .bind(Utc::now())
+        .bind(&habit.id)
+        .bind(&auth.user.id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    // A new schedule changes which days count: recompute the stored streaks.
+    let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
+    let logs = repo::logs(ctx.db(), &auth.user.id).await?;
+    let dates: BTreeSet<NaiveDate> = logs
+        .get(&id)
+        .map(|m| m.keys().copied().collect())
+        .unwrap_or_default();
+    let today = local_time::today(local_time::zone(&auth.user.timezone));
+    repo::refresh_streaks(ctx.db(), &habit, repo::streaks_of(&habit, &dates, today)).await?;
+    Ok(())
+}
+
+/// Archives (`archived` = "true") or restores a habit; its history is kept either way.
+#[server(endpoint = "habits/archive")]
+pub async fn archive_habit(id: String, archived: String) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
+    with_db!(ctx.db(), pool => sqlx::query("UPDATE habits SET active = $1, updated_at = $2 WHERE id = $3")
+        .bind(archived != "true")
+        .bind(Utc::now())
+        .bind(&habit.id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Deletes a habit and all its check-ins; `confirm` must be "delete".
+#[server(endpoint = "habits/delete")]
+pub async fn delete_habit(id: String, confirm: Option<String>) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    if confirm.as_deref() != Some("delete") {
+        return Err(AppError::invalid(
+            "confirm",
+            "Tick the box to confirm: this removes every check-in of the habit.",
+        ));
+    }
+    let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
+    with_db!(ctx.db(), pool => sqlx::query("DELETE FROM habits WHERE id = $1 AND user_id = $2")
+        .bind(&habit.id)
+        .bind(&auth.user.id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    ctx.redirect("/habits");
+    Ok(())
+}
+
+/// Marks a day done (`done` = "true") or not done; `date` defaults to today. Idempotent.
+#[server(endpoint = "habits/check")]
+pub async fn check_habit(
+    id: String,
+    done: String,
+    date: Option<String>,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let tz = local_time::zone(&auth.user.timezone);
+    let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
+    if !habit.active {
+        return Err(AppError::invalid(
+            "date",
+            "Restore this habit before checking it.",
+        ));
+    }
+    let date = form::local_date("date", date.as_deref().unwrap_or(""), tz)?;
+    let note = form::optional_text("note", note.as_deref().unwrap_or(""), 500)?;
+    let done = match done.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::invalid("done", "Say whether the day is done.")),
+    };
+    repo::set_done(
+        ctx.db(),
+        &habit,
+        &auth.user.id,
+        date,
+        done,
+        note,
+        local_time::today(tz),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Active habits due today, for the Today screen.
+#[cfg(feature = "ssr")]
+pub async fn due_today(
+    db: &crate::platform::db::Db,
+    user_id: &str,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<HabitCard>, AppError> {
+    let today = local_time::today(tz);
+    let logs = repo::logs(db, user_id).await?;
+    let empty = BTreeMap::new();
+    Ok(repo::list(db, user_id)
+        .await?
+        .iter()
+        .filter(|h| h.active && h.schedule().is_due(today))
+        .map(|h| card(h, logs.get(&h.id).unwrap_or(&empty), today, tz))
+        .collect())
+}

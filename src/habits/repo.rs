@@ -1,0 +1,169 @@
+//! Habits and their check-ins in the database, and the streak bookkeeping on every change.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::error::AppError;
+use crate::platform::db::Db;
+use crate::wellness::schedule::Schedule;
+use crate::wellness::streak::{Streaks, Tracker};
+use crate::with_db;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HabitRow {
+    pub id: String,
+    pub name: String,
+    pub icon: String,
+    pub color: String,
+    pub frequency: String,
+    pub target_days: sqlx::types::Json<Vec<u8>>,
+    pub active: bool,
+    pub current_streak: i32,
+    pub longest_streak: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl HabitRow {
+    pub fn schedule(&self) -> Schedule {
+        Schedule::for_frequency(&self.frequency, &self.target_days.0).unwrap_or(Schedule::DAILY)
+    }
+}
+
+const COLUMNS: &str = "id, name, icon, color, frequency, target_days, active, current_streak, \
+                       longest_streak, created_at";
+
+pub async fn list(db: &Db, user_id: &str) -> Result<Vec<HabitRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM habits WHERE user_id = $1 ORDER BY created_at, id");
+    with_db!(db, pool => sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
+}
+
+/// One of the user's own habits; another person's id is "not found".
+pub async fn get(db: &Db, user_id: &str, id: &str) -> Result<HabitRow, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM habits WHERE id = $1 AND user_id = $2");
+    let row: Option<HabitRow> = with_db!(db, pool => sqlx::query_as(&sql)
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+    row.ok_or_else(|| AppError::NotFound("That habit does not exist (any more).".into()))
+}
+
+/// Check-in dates (and notes) of the user's habits, by habit.
+pub async fn logs(
+    db: &Db,
+    user_id: &str,
+) -> Result<BTreeMap<String, BTreeMap<NaiveDate, Option<String>>>, sqlx::Error> {
+    let rows: Vec<(String, NaiveDate, Option<String>)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT habit_id, completed_date, note FROM habit_logs WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)?;
+    let mut out: BTreeMap<String, BTreeMap<NaiveDate, Option<String>>> = BTreeMap::new();
+    for (h, d, n) in rows {
+        out.entry(h).or_default().insert(d, n);
+    }
+    Ok(out)
+}
+
+/// Check-ins per local day over `from..=to` (all habits, or one).
+pub async fn completions_per_day(
+    db: &Db,
+    user_id: &str,
+    habit_id: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeMap<NaiveDate, i64>, sqlx::Error> {
+    let rows: Vec<(NaiveDate, String)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT completed_date, habit_id FROM habit_logs WHERE user_id = $1 \
+         AND completed_date BETWEEN $2 AND $3")
+        .bind(user_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await)?;
+    let mut out = BTreeMap::new();
+    for (d, h) in rows {
+        if habit_id.is_none_or(|id| id == h) {
+            *out.entry(d).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Marks `date` done or not done, and updates the habit's streaks in the same transaction.
+/// Repeating a call changes nothing (one check-in per habit and day).
+pub async fn set_done(
+    db: &Db,
+    habit: &HabitRow,
+    user_id: &str,
+    date: NaiveDate,
+    done: bool,
+    note: Option<String>,
+    today: NaiveDate,
+) -> Result<Streaks, AppError> {
+    let schedule = habit.schedule();
+    let now = Utc::now();
+    let streaks = with_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        let dates: Vec<NaiveDate> = sqlx::query_scalar(
+            "SELECT completed_date FROM habit_logs WHERE habit_id = $1")
+            .bind(&habit.id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut tracker = Tracker::from_dates(schedule, &dates);
+        if done {
+            sqlx::query(
+                "INSERT INTO habit_logs (id, habit_id, user_id, completed_date, note, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (habit_id, completed_date) DO UPDATE SET note = COALESCE(excluded.note, habit_logs.note)")
+                .bind(crate::platform::ids::new_id())
+                .bind(&habit.id)
+                .bind(user_id)
+                .bind(date)
+                .bind(note)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            tracker.check(date);
+        } else {
+            sqlx::query("DELETE FROM habit_logs WHERE habit_id = $1 AND completed_date = $2")
+                .bind(&habit.id)
+                .bind(date)
+                .execute(&mut *tx)
+                .await?;
+            tracker.uncheck(date);
+        }
+        let s = tracker.streaks(today);
+        sqlx::query("UPDATE habits SET current_streak = $1, longest_streak = $2, updated_at = $3 WHERE id = $4")
+            .bind(s.current as i32)
+            .bind(s.longest as i32)
+            .bind(now)
+            .bind(&habit.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(s)
+    }.await)?;
+    Ok(streaks)
+}
+
+/// Stores streaks computed at read time when they differ from the stored ones (a day passing
+/// without a check-in ends a streak without any write).
+pub async fn refresh_streaks(db: &Db, habit: &HabitRow, s: Streaks) -> Result<(), sqlx::Error> {
+    if (habit.current_streak as u32, habit.longest_streak as u32) == (s.current, s.longest) {
+        return Ok(());
+    }
+    with_db!(db, pool => sqlx::query("UPDATE habits SET current_streak = $1, longest_streak = $2 WHERE id = $3")
+        .bind(s.current as i32)
+        .bind(s.longest as i32)
+        .bind(&habit.id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Streaks of a habit from its check-ins, as of `today`.
+pub fn streaks_of(habit: &HabitRow, dates: &BTreeSet<NaiveDate>, today: NaiveDate) -> Streaks {
+    Tracker::from_dates(habit.schedule(), dates).streaks(today)
+}

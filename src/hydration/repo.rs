@@ -1,0 +1,122 @@
+//! Water rows and settings in the database.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::health::local_time;
+use crate::platform::db::Db;
+use crate::with_db;
+
+pub const DEFAULT_GOAL_ML: i64 = 2500;
+pub const DEFAULT_SIZES: [i64; 2] = [250, 500];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub goal_ml: i64,
+    pub sizes: Vec<i64>,
+    /// `ml` or `fl_oz`.
+    pub unit: String,
+}
+
+pub async fn settings(db: &Db, user_id: &str) -> Result<Settings, sqlx::Error> {
+    let row: Option<(i64, sqlx::types::Json<Vec<i64>>, String)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT CAST(water_goal_ml AS BIGINT), water_sizes, volume_unit FROM wellness_settings WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+    Ok(match row {
+        Some((goal_ml, sizes, unit)) => Settings {
+            goal_ml,
+            sizes: sizes.0,
+            unit,
+        },
+        None => Settings {
+            goal_ml: DEFAULT_GOAL_ML,
+            sizes: DEFAULT_SIZES.to_vec(),
+            unit: "ml".into(),
+        },
+    })
+}
+
+pub async fn save_settings(db: &Db, user_id: &str, s: &Settings) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query(
+        "INSERT INTO wellness_settings (user_id, water_goal_ml, water_sizes, volume_unit, updated_at) \
+         VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (user_id) DO UPDATE SET water_goal_ml = excluded.water_goal_ml, \
+           water_sizes = excluded.water_sizes, volume_unit = excluded.volume_unit, updated_at = excluded.updated_at")
+        .bind(user_id)
+        .bind(s.goal_ml as i32)
+        .bind(sqlx::types::Json(&s.sizes))
+        .bind(&s.unit)
+        .bind(Utc::now())
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// One logged drink.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Row {
+    pub id: String,
+    pub amount_ml: i32,
+    pub beverage_type: String,
+    pub note: Option<String>,
+    pub daily_goal_ml: i32,
+    pub logged_at: DateTime<Utc>,
+}
+
+/// Rows logged on local days `from..=to`, oldest first.
+pub async fn rows(
+    db: &Db,
+    user_id: &str,
+    tz: Tz,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Row>, sqlx::Error> {
+    let (start, end) = local_time::day_range(from, to, tz);
+    with_db!(db, pool => sqlx::query_as(
+        "SELECT id, amount_ml, beverage_type, note, daily_goal_ml, logged_at FROM water_intake \
+         WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3 ORDER BY logged_at, created_at")
+        .bind(user_id)
+        .bind(start)
+        .bind(end)
+        .fetch_all(pool)
+        .await)
+}
+
+/// A day's total and goal (the goal snapshot on the day's latest row).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DayTotal {
+    pub total_ml: i64,
+    pub goal_ml: i64,
+}
+
+impl DayTotal {
+    pub fn met(self) -> bool {
+        self.total_ml >= self.goal_ml
+    }
+}
+
+/// Totals per local day over `from..=to` (days without a drink are absent).
+pub async fn daily_totals(
+    db: &Db,
+    user_id: &str,
+    tz: Tz,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeMap<NaiveDate, DayTotal>, sqlx::Error> {
+    let mut out: BTreeMap<NaiveDate, DayTotal> = BTreeMap::new();
+    for r in rows(db, user_id, tz, from, to).await? {
+        let day = out
+            .entry(local_time::local_date(r.logged_at, tz))
+            .or_insert(DayTotal {
+                total_ml: 0,
+                goal_ml: DEFAULT_GOAL_ML,
+            });
+        day.total_ml += i64::from(r.amount_ml);
+        day.goal_ml = i64::from(r.daily_goal_ml);
+    }
+    Ok(out)
+}

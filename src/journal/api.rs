@@ -1,0 +1,446 @@
+//! Server functions of the journal.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::wellness::calendar::Month;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{markdown, MOOD_LABELS},
+    crate::health::{local_time, views},
+    crate::platform::{db::Db, ids::new_id, request::RequestCtx},
+    crate::wellness::{calendar, form, schedule::Schedule, streak},
+    crate::with_db,
+    chrono::{Datelike, NaiveDate, Utc},
+    std::collections::BTreeSet,
+};
+
+/// An entry in the list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntryCard {
+    pub id: String,
+    pub title: String,
+    pub excerpt: String,
+    pub date: String,
+    pub mood: Option<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JournalView {
+    pub entries: Vec<EntryCard>,
+    pub page: u32,
+    pub has_next: bool,
+    /// How many entries match the filters.
+    pub matching: i64,
+    pub total: i64,
+    pub q: String,
+    pub tag: String,
+    pub date: String,
+    pub calendar: Month,
+    /// (years ago, id, title) of entries written on this day in earlier years.
+    pub on_this_day: Vec<(String, String, String)>,
+    pub streak: u32,
+    pub longest_streak: u32,
+    pub this_month: usize,
+    /// (label, count), most frequent first.
+    pub moods: Vec<(String, usize)>,
+    /// (tag, count), most used first.
+    pub tags: Vec<(String, usize)>,
+}
+
+/// One entry in full: rendered body plus the raw fields the editor needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub mood_score: Option<u8>,
+    pub mood_label: Option<String>,
+    pub gratitude: Vec<String>,
+    pub tags: Vec<String>,
+    pub entry_date: String,
+    pub date_label: String,
+    pub edited: bool,
+}
+
+/// The editor's starting point for a new entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewEntryDefaults {
+    pub today: String,
+}
+
+#[cfg(feature = "ssr")]
+const PAGE_SIZE: i64 = 10;
+
+#[cfg(feature = "ssr")]
+type ListRow = (
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    sqlx::types::Json<Vec<String>>,
+    NaiveDate,
+);
+
+#[cfg(feature = "ssr")]
+enum Bind {
+    Text(String),
+    Date(NaiveDate),
+}
+
+/// `%word%` for LIKE, with the wildcards of the word itself escaped.
+#[cfg(feature = "ssr")]
+fn like(word: &str) -> String {
+    let escaped = word
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{}%", escaped.to_lowercase())
+}
+
+#[server(endpoint = "journal/list")]
+pub async fn list_journal(
+    q: Option<String>,
+    tag: Option<String>,
+    date: Option<String>,
+    month: Option<String>,
+    page: Option<u32>,
+) -> Result<JournalView, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let db = ctx.db();
+    let tz = local_time::zone(&auth.user.timezone);
+    let today = local_time::today(tz);
+    let q = q
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let tag = tag.unwrap_or_default().trim().to_lowercase();
+    let date = form::query_date(date.as_deref());
+    let page = page.unwrap_or(1).clamp(1, 10_000);
+
+    // Filters: every word of the search in the title or body, the tag, the day.
+    let mut sql = String::from(" FROM journal_entries WHERE user_id = $1");
+    let mut binds: Vec<Bind> = Vec::new();
+    for word in q.split_whitespace().take(8) {
+        binds.push(Bind::Text(like(word)));
+        let n = binds.len() + 1;
+        sql.push_str(&format!(
+            " AND (LOWER(COALESCE(title, '')) LIKE ${n} ESCAPE '\\' OR LOWER(body) LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    if !tag.is_empty() {
+        binds.push(Bind::Text(like(&format!("\"{tag}\""))));
+        sql.push_str(&format!(
+            " AND CAST(tags AS TEXT) LIKE ${} ESCAPE '\\'",
+            binds.len() + 1
+        ));
+    }
+    if let Some(d) = date {
+        binds.push(Bind::Date(d));
+        sql.push_str(&format!(" AND entry_date = ${}", binds.len() + 1));
+    }
+    let list_sql = format!(
+        "SELECT id, title, body, mood_label, tags, entry_date{sql} ORDER BY entry_date DESC, created_at DESC, id DESC LIMIT {} OFFSET {}",
+        PAGE_SIZE + 1,
+        (page as i64 - 1) * PAGE_SIZE
+    );
+    let count_sql = format!("SELECT COUNT(*){sql}");
+    let (rows, matching): (Vec<ListRow>, i64) = with_db!(db, pool => {
+        let mut list = sqlx::query_as(&list_sql).bind(&auth.user.id);
+        let mut count = sqlx::query_scalar(&count_sql).bind(&auth.user.id);
+        for b in &binds {
+            match b {
+                Bind::Text(s) => { list = list.bind(s); count = count.bind(s); }
+                Bind::Date(d) => { list = list.bind(*d); count = count.bind(*d); }
+            }
+        }
+        match (list.fetch_all(pool).await, count.fetch_one(pool).await) {
+            (Ok(l), Ok(c)) => Ok((l, c)),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        }
+    })?;
+    let has_next = rows.len() as i64 > PAGE_SIZE;
+    let entries = rows
+        .into_iter()
+        .take(PAGE_SIZE as usize)
+        .map(|(id, title, body, mood, tags, d)| EntryCard {
+            id,
+            title: title.unwrap_or_else(|| views::day_label(d, today)),
+            excerpt: markdown::plain_text(&body, 180),
+            date: views::when_label(d, today),
+            mood,
+            tags: tags.0,
+        })
+        .collect();
+
+    // Everything the side panels need, from one small query over all the user's entries.
+    let all: Vec<(
+        String,
+        Option<String>,
+        NaiveDate,
+        Option<String>,
+        sqlx::types::Json<Vec<String>>,
+    )> = with_db!(db, pool => sqlx::query_as(
+            "SELECT id, title, entry_date, mood_label, tags FROM journal_entries WHERE user_id = $1")
+            .bind(&auth.user.id)
+            .fetch_all(pool)
+            .await)?;
+    let days: BTreeSet<NaiveDate> = all.iter().map(|r| r.2).collect();
+    let streaks = streak::recompute(&days, Schedule::DAILY, today);
+    let mut on_this_day: Vec<(i32, String, String)> = all
+        .iter()
+        .filter(|r| {
+            r.2.month() == today.month() && r.2.day() == today.day() && r.2.year() < today.year()
+        })
+        .map(|r| {
+            (
+                today.year() - r.2.year(),
+                r.0.clone(),
+                r.1.clone().unwrap_or_else(|| views::day_label(r.2, today)),
+            )
+        })
+        .collect();
+    on_this_day.sort();
+    let mut moods: Vec<(String, usize)> = Vec::new();
+    let mut tags: Vec<(String, usize)> = Vec::new();
+    for r in &all {
+        if let Some(m) = &r.3 {
+            bump(&mut moods, m);
+        }
+        for t in &r.4 .0 {
+            bump(&mut tags, t);
+        }
+    }
+    moods.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    tags.truncate(20);
+    let count_on = |d: NaiveDate| all.iter().filter(|r| r.2 == d).count();
+    let month_day = form::query_date(month.as_deref())
+        .or(date)
+        .unwrap_or(today)
+        .min(today);
+    Ok(JournalView {
+        entries,
+        page,
+        has_next,
+        matching,
+        total: all.len() as i64,
+        q,
+        tag,
+        date: date.map(|d| d.to_string()).unwrap_or_default(),
+        calendar: calendar::month(month_day, today, |d| match count_on(d) {
+            0 => (0, format!("{}: no entry", d.format("%-d %B"))),
+            1 => (1, format!("{}: 1 entry", d.format("%-d %B"))),
+            n => (2, format!("{}: {n} entries", d.format("%-d %B"))),
+        }),
+        on_this_day: on_this_day
+            .into_iter()
+            .map(|(y, id, t)| {
+                (
+                    if y == 1 {
+                        "1 year ago".into()
+                    } else {
+                        format!("{y} years ago")
+                    },
+                    id,
+                    t,
+                )
+            })
+            .collect(),
+        streak: streaks.current,
+        longest_streak: streaks.longest,
+        this_month: days
+            .iter()
+            .filter(|d| d.year() == today.year() && d.month() == today.month())
+            .map(|d| count_on(*d))
+            .sum(),
+        moods,
+        tags,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn bump(list: &mut Vec<(String, usize)>, key: &str) {
+    match list.iter_mut().find(|(k, _)| k == key) {
+        Some((_, n)) => *n += 1,
+        None => list.push((key.to_string(), 1)),
+    }
+}
+
+#[cfg(feature = "ssr")]
+type EntryRow = (
+    String,
+    Option<String>,
+    String,
+    Option<f64>,
+    Option<String>,
+    sqlx::types::Json<Vec<String>>,
+    sqlx::types::Json<Vec<String>>,
+    NaiveDate,
+    chrono::DateTime<Utc>,
+    chrono::DateTime<Utc>,
+);
+
+#[cfg(feature = "ssr")]
+async fn own_entry(db: &Db, user_id: &str, id: &str) -> Result<EntryRow, AppError> {
+    let row: Option<EntryRow> = with_db!(db, pool => sqlx::query_as(
+        "SELECT id, title, body, mood_score, mood_label, gratitude, tags, entry_date, created_at, updated_at \
+         FROM journal_entries WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)?;
+    row.ok_or_else(|| AppError::NotFound("That journal entry does not exist (any more).".into()))
+}
+
+#[server(endpoint = "journal/get")]
+pub async fn get_journal_entry(id: String) -> Result<JournalEntry, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let today = local_time::today(local_time::zone(&auth.user.timezone));
+    let (id, title, body, score, label, gratitude, tags, date, created, updated) =
+        own_entry(ctx.db(), &auth.user.id, &id).await?;
+    Ok(JournalEntry {
+        id,
+        title: title.unwrap_or_default(),
+        body_html: markdown::to_safe_html(&body),
+        body,
+        mood_score: score.map(|s| s.round() as u8),
+        mood_label: label,
+        gratitude: gratitude.0,
+        tags: tags.0,
+        entry_date: date.to_string(),
+        date_label: views::day_label(date, today),
+        edited: (updated - created).num_seconds() > 60,
+    })
+}
+
+#[server(endpoint = "journal/new")]
+pub async fn new_journal_defaults() -> Result<NewEntryDefaults, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    Ok(NewEntryDefaults {
+        today: local_time::today(local_time::zone(&auth.user.timezone)).to_string(),
+    })
+}
+
+/// Creates (no `id`) or updates an entry, then opens it.
+#[server(endpoint = "journal/save")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_journal_entry(
+    id: Option<String>,
+    title: Option<String>,
+    body: String,
+    mood_score: Option<String>,
+    mood_label: Option<String>,
+    gratitude: Option<String>,
+    tags: Option<String>,
+    entry_date: Option<String>,
+) -> Result<String, AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let tz = local_time::zone(&auth.user.timezone);
+    let title = form::optional_text("title", title.as_deref().unwrap_or(""), 200)?;
+    let body = form::required_text("body", &body, 50_000, "what is on your mind")?;
+    let score = form::score(
+        "mood_score",
+        mood_score.as_deref().unwrap_or(""),
+        "a mood",
+        false,
+    )?;
+    let label = mood_label.filter(|l| !l.is_empty());
+    if let Some(l) = &label {
+        if !MOOD_LABELS.contains(&l.as_str()) {
+            return Err(AppError::invalid(
+                "mood_label",
+                "Choose a feeling from the list.",
+            ));
+        }
+    }
+    let gratitude: Vec<String> = gratitude
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    if gratitude.len() > 10 || gratitude.iter().any(|g| g.chars().count() > 200) {
+        return Err(AppError::invalid(
+            "gratitude",
+            "Up to 10 lines of at most 200 characters each.",
+        ));
+    }
+    let tags = form::tags("tags", tags.as_deref().unwrap_or(""))?;
+    let date = form::local_date("entry_date", entry_date.as_deref().unwrap_or(""), tz)?;
+    let now = Utc::now();
+    let id = match id.filter(|i| !i.is_empty()) {
+        Some(id) => {
+            own_entry(ctx.db(), &auth.user.id, &id).await?;
+            with_db!(ctx.db(), pool => sqlx::query(
+                "UPDATE journal_entries SET title = $1, body = $2, mood_score = $3, mood_label = $4, gratitude = $5, \
+                 tags = $6, entry_date = $7, updated_at = $8 WHERE id = $9 AND user_id = $10")
+                .bind(&title)
+                .bind(&body)
+                .bind(score.map(f64::from))
+                .bind(&label)
+                .bind(sqlx::types::Json(&gratitude))
+                .bind(sqlx::types::Json(&tags))
+                .bind(date)
+                .bind(now)
+                .bind(&id)
+                .bind(&auth.user.id)
+                .execute(pool)
+                .await.map(|r| r.rows_affected()))?;
+            id
+        }
+        None => {
+            let id = new_id();
+            with_db!(ctx.db(), pool => sqlx::query(
+                "INSERT INTO journal_entries (id, user_id, title, body, mood_score, mood_label, gratitude, tags, entry_date, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)")
+                .bind(&id)
+                .bind(&auth.user.id)
+                .bind(&title)
+                .bind(&body)
+                .bind(score.map(f64::from))
+                .bind(&label)
+                .bind(sqlx::types::Json(&gratitude))
+                .bind(sqlx::types::Json(&tags))
+                .bind(date)
+                .bind(now)
+                .execute(pool)
+                .await.map(|r| r.rows_affected()))?;
+            id
+        }
+    };
+    ctx.redirect(&format!("/journal/{id}"));
+    Ok(id)
+}
+
+/// Deletes an entry; `confirm` must be "delete".
+#[server(endpoint = "journal/delete")]
+pub async fn delete_journal_entry(id: String, confirm: Option<String>) -> Result<(), AppError> {
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    own_entry(ctx.db(), &auth.user.id, &id).await?;
+    if confirm.as_deref() != Some("delete") {
+        return Err(AppError::invalid(
+            "confirm",
+            "Tick the box to confirm deleting this entry.",
+        ));
+    }
+    with_db!(ctx.db(), pool => sqlx::query("DELETE FROM journal_entries WHERE id = $1 AND user_id = $2")
+        .bind(&id)
+        .bind(&auth.user.id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    ctx.redirect("/journal");
+    Ok(())
+}
