@@ -52,6 +52,13 @@ export default defineConfig({
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },
     },
     {
+      // Writes to the demo server: runs after the read-only health tests.
+      name: 'wellness-phone',
+      testMatch: /wellness\.spec\.ts/,
+      dependencies: ['health-phone', 'health-desktop'],
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },
+    },
+    {
       name: 'health-desktop',
       testMatch: /health\.spec\.ts/,
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },

@@ -49,8 +49,17 @@ test('first run, invitation, member dashboard, 403 and sign-out', async ({ page,
   await shot(page, project, '2-admin-dashboard');
 
   // Invite a member.
+  // On phones Settings sits under "More" (the bottom bar keeps the everyday places).
+  const openSettings = async () => {
+    if (phone) {
+      await nav.getByRole('link', { name: 'More' }).click();
+      await page.locator('.more-links').getByRole('link', { name: /^Settings/ }).click();
+    } else {
+      await nav.getByRole('link', { name: 'Settings' }).click();
+    }
+  };
   if (phone) {
-    await nav.getByRole('link', { name: 'Settings' }).click();
+    await openSettings();
     await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Workspace admin' }).click();
   } else {
     await nav.getByRole('link', { name: 'Admin' }).click();
@@ -66,7 +75,7 @@ test('first run, invitation, member dashboard, 403 and sign-out', async ({ page,
   await shot(page, project, '3-admin-invited');
 
   // Settings: rename, switch to the dark theme (remembered), see the signed-in browsers.
-  await nav.getByRole('link', { name: 'Settings' }).click();
+  await openSettings();
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
   await expect(page.getByText('This browser')).toBeVisible();
   await page.getByLabel('Display name').fill('Olive Q. Owner');

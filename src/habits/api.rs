@@ -149,10 +149,18 @@ pub async fn get_habit(
     let logs = repo::logs(ctx.db(), &auth.user.id).await?;
     let done = logs.get(&h.id).cloned().unwrap_or_default();
     let schedule = h.schedule();
+    let created = local_time::local_date(h.created_at, tz);
+    let started = done
+        .keys()
+        .next()
+        .copied()
+        .map_or(created, |f| f.min(created));
     let describe = |d: NaiveDate| -> (u8, String) {
         let when = d.format("%-d %B").to_string();
         if done.contains_key(&d) {
             (4, format!("{when}: done"))
+        } else if d < started {
+            (0, format!("{when}: before the habit started"))
         } else if !schedule.is_due(d) {
             (0, format!("{when}: not scheduled"))
         } else if d == today {
