@@ -19,6 +19,8 @@ use crate::ui::ErrorPanel;
 pub struct WellnessToday {
     pub water: WaterToday,
     pub habits: Vec<HabitCard>,
+    /// Whether the user has any active habit (due today or not).
+    pub has_habits: bool,
     pub mood: MoodToday,
     pub goals: Vec<GoalCard>,
 }
@@ -32,6 +34,10 @@ pub async fn get_wellness_today() -> Result<WellnessToday, AppError> {
     Ok(WellnessToday {
         water: crate::hydration::api::water_today(db, user, tz).await?,
         habits: crate::habits::api::due_today(db, user, tz).await?,
+        has_habits: crate::habits::repo::list(db, user)
+            .await?
+            .iter()
+            .any(|h| h.active),
         mood: crate::mood::api::mood_today(db, user, tz).await?,
         goals: crate::goals::api::active_goal_cards(db, user, tz).await?,
     })
@@ -90,7 +96,11 @@ pub fn WellnessSection() -> impl IntoView {
                                         {(total > 0).then(|| view! { <span class="muted small">{format!("{done} of {total} done")}</span> })}
                                     </div>
                                     {if total == 0 {
-                                        view! { <p class="muted">"Nothing due today. "<a href="/habits">"Add a habit"</a></p> }.into_any()
+                                        if w.has_habits {
+                                            view! { <p class="muted">"Nothing scheduled today. "<a href="/habits">"All habits"</a></p> }.into_any()
+                                        } else {
+                                            view! { <p class="muted">"No habits yet. "<a href="/habits">"Add a habit"</a></p> }.into_any()
+                                        }
                                     } else {
                                         view! { <ul class="plain-list habit-list">
                                             {w.habits.clone().into_iter().map(|h| view! { <HabitCheck h=h check=check compact=true/> }).collect_view()}

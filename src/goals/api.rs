@@ -497,10 +497,15 @@ pub async fn create_goal(
     }
     let name = match form::optional_text("name", name.as_deref().unwrap_or(""), 100)? {
         Some(n) => n,
+        None if dir == Direction::Reach => format!("{} of {}", m.label, amount(m, target)),
         None => format!(
-            "{} · {}",
-            m.label,
-            rule(m, dir, cadence, target).to_lowercase()
+            "{} {}",
+            match cadence {
+                Cadence::Daily => "Daily",
+                Cadence::Weekly => "Weekly",
+                Cadence::Monthly => "Monthly",
+            },
+            m.label.to_lowercase()
         ),
     };
     let count: i64 = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM goals WHERE user_id = $1")

@@ -210,7 +210,7 @@ fn Goal() -> impl IntoView {
                             </header>
                             <section class="card">
                                 <GoalProgressList goals=vec![c.clone()]/>
-                                {(c.longest_streak > 0).then(|| view! { <p class="small muted">{format!("Longest streak: {} {}s", c.longest_streak, c.cadence_noun)}</p> })}
+                                {(c.longest_streak > 0).then(|| view! { <p class="small muted">{format!("Longest streak: {} {}{}", c.longest_streak, c.cadence_noun, if c.longest_streak == 1 { "" } else { "s" })}</p> })}
                             </section>
                             <section class="card" aria-labelledby="hist-title">
                                 <h2 id="hist-title" class="card-title">"History"</h2>

@@ -1,4 +1,6 @@
 //! Server functions of the habits screens.
+// Server functions take a form's fields as arguments; the habit form posts one field per weekday (d0 … d6).
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -159,6 +161,8 @@ pub async fn get_habit(
         let when = d.format("%-d %B").to_string();
         if done.contains_key(&d) {
             (4, format!("{when}: done"))
+        } else if d > today {
+            (0, format!("{when}: still to come"))
         } else if d < started {
             (0, format!("{when}: before the habit started"))
         } else if !schedule.is_due(d) {
@@ -209,7 +213,6 @@ struct HabitInput {
 }
 
 #[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
 fn habit_input(
     name: &str,
     icon: &str,
@@ -244,7 +247,6 @@ fn habit_input(
 }
 
 #[server(endpoint = "habits/create")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_habit(
     name: String,
     icon: Option<String>,
@@ -299,7 +301,6 @@ pub async fn create_habit(
 }
 
 #[server(endpoint = "habits/update")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_habit(
     id: String,
     name: String,

@@ -90,7 +90,7 @@ fn HabitBody(
                 <p class="muted small">"Tap a day to check or uncheck it."</p>
                 <MonthCalendar month=d.month.clone() nav=month_nav cell=move |cell| {
                     let cell_id = id.clone();
-                    let class = format!("month-cell level-{}{}", cell.level, if cell.today { " today" } else { "" });
+                    let class = format!("month-cell level-{}{}{}", cell.level, if cell.today { " today" } else { "" }, if cell.future { " future" } else { "" });
                     if cell.future || !active {
                         view! { <span class=class title=cell.label.clone()>{cell.day}</span> }.into_any()
                     } else {

@@ -51,7 +51,7 @@ pub fn HabitCheck(
             {(!compact).then(|| view! {
                 <span class="habit-week" aria-label="Last seven days">
                     {h.week.iter().map(|(dow, date, due, done)| {
-                        let class = if *done { "dot dot-done" } else if *due { "dot dot-due" } else { "dot" };
+                        let class = if *done { "week-dot done" } else if *due { "week-dot due" } else { "week-dot" };
                         let title = format!("{dow} {date}: {}", if *done { "done" } else if *due { "not done" } else { "not scheduled" });
                         let sr = title.clone();
                         view! { <span class=class title=title><span class="sr-only">{sr}</span></span> }

@@ -117,10 +117,6 @@ pub struct MetricInfo {
 }
 
 impl MetricInfo {
-    pub fn is_structured(&self) -> bool {
-        self.kind != Kind::Scalar
-    }
-
     /// A figure with this metric's precision and unit: "8,412 steps", "72.4 kg".
     pub fn format(&self, value: f64) -> String {
         let number = format_number(value, self.decimals);

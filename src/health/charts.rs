@@ -57,11 +57,12 @@ pub struct Chart {
     /// Label of each x position (shown thinned out).
     pub x_labels: Vec<String>,
     pub series: Vec<Series>,
-    pub y_unit: String,
     pub y_decimals: usize,
     /// Dashed target line.
     pub goal: Option<f64>,
     pub bands: Vec<Band>,
+    /// A fixed y axis (a 1–5 mood scale) instead of one fitted to the data.
+    pub y_fixed: Option<(f64, f64)>,
     /// Start the y axis at zero (totals) rather than near the data (weights, rates).
     pub from_zero: bool,
     pub width: u32,
@@ -76,17 +77,30 @@ impl Chart {
             kind,
             x_labels,
             series: Vec::new(),
-            y_unit: String::new(),
             y_decimals: 0,
             goal: None,
             bands: Vec::new(),
+            y_fixed: None,
             from_zero: kind != Kind::Line,
             width: 400,
             height: 220,
         }
     }
 
+    /// Room for the longest y label ("100,000" needs more than "5.0"), at ~8 px a character.
+    fn y_label_width(&self, lo: f64, hi: f64) -> u32 {
+        let longest = [lo, hi]
+            .iter()
+            .map(|v| crate::health::catalogue::format_number(*v, self.y_decimals as u8).len())
+            .max()
+            .unwrap_or(4) as u32;
+        (longest * 8 + 12).max(40)
+    }
+
     fn y_range(&self) -> (f64, f64) {
+        if let Some(fixed) = self.y_fixed {
+            return fixed;
+        }
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;
         if self.kind == Kind::Stacked {
@@ -133,7 +147,16 @@ impl Chart {
             tracing::warn!(error = %e, "chart could not be drawn");
             return String::new();
         }
-        finish_svg(svg, &self.title, &self.desc, self.width, self.height)
+        // Several series: say which is which (the legend is drawn as text next to the chart).
+        let desc = if self.series.len() > 1 {
+            let names: Vec<&str> = self.series.iter().map(|s| s.name.as_str()).collect();
+            format!("{} Series: {}.", self.desc, names.join(", "))
+                .trim()
+                .to_string()
+        } else {
+            self.desc.clone()
+        };
+        finish_svg(svg, &self.title, &desc, self.width, self.height)
     }
 
     fn draw(&self, out: &mut String) -> Result<(), Box<dyn std::error::Error>> {
@@ -159,7 +182,7 @@ impl Chart {
             .margin_top(8)
             .margin_right(12)
             .x_label_area_size(24)
-            .y_label_area_size(52)
+            .y_label_area_size(self.y_label_width(y_lo, y_hi))
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y_lo..y_hi)?;
         let decimals = self.y_decimals;
         chart

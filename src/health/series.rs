@@ -79,6 +79,19 @@ pub async fn daily(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HashMap<&'static str, Vec<DayFigure>>, sqlx::Error> {
+    let orders = user_orders(db, user_id).await?;
+    daily_with(db, user_id, metrics, from, to, &orders).await
+}
+
+/// [`daily`] with the user's source orders already loaded.
+pub async fn daily_with(
+    db: &Db,
+    user_id: &str,
+    metrics: &[&'static MetricInfo],
+    from: NaiveDate,
+    to: NaiveDate,
+    orders: &HashMap<String, Vec<String>>,
+) -> Result<HashMap<&'static str, Vec<DayFigure>>, sqlx::Error> {
     if metrics.is_empty() {
         return Ok(HashMap::new());
     }
@@ -100,8 +113,7 @@ pub async fn daily(
         .bind(to)
         .fetch_all(pool)
         .await)?;
-    let orders = user_orders(db, user_id).await?;
-    Ok(pick(metrics, rows, &orders))
+    Ok(pick(metrics, rows, orders))
 }
 
 fn pick(

@@ -74,7 +74,9 @@ pub struct HydrationView {
     pub chart: String,
     /// (day, total, goal, met) per day of the chart, newest first.
     pub table: Vec<(String, String, String, bool)>,
+    /// Average on the days with a drink logged, and how many such days.
     pub average: String,
+    pub days_logged: usize,
     pub days_met: usize,
     /// Settings as typed in the form.
     pub goal_input: String,
@@ -206,15 +208,17 @@ pub async fn get_hydration(range: Option<String>) -> Result<HydrationView, AppEr
     chart.goal = Some(to_unit(s.goal_ml, &s.unit));
     let logged: Vec<_> = days.iter().filter_map(|d| totals.get(d)).collect();
     let days_met = logged.iter().filter(|t| t.met()).count();
+    // Averaged over the days with any drink logged (a new user's empty month is not "19 ml a day").
     let avg = if logged.is_empty() {
         0
     } else {
-        logged.iter().map(|t| t.total_ml).sum::<i64>() / n
+        logged.iter().map(|t| t.total_ml).sum::<i64>() / logged.len() as i64
     };
     chart.desc = format!(
-        "Daily water over the last {n} days against a goal of {}; goal met on {days_met} of {n} days, average {} a day.",
+        "Daily water over the last {n} days against a goal of {}; goal met on {days_met} of {n} days, average {} on the {} days with drinks.",
         units::format_volume(s.goal_ml, &s.unit),
-        units::format_volume(avg, &s.unit)
+        units::format_volume(avg, &s.unit),
+        logged.len()
     );
     let table = days
         .iter()
@@ -251,6 +255,7 @@ pub async fn get_hydration(range: Option<String>) -> Result<HydrationView, AppEr
         },
         table,
         average: units::format_volume(avg, &s.unit),
+        days_logged: logged.len(),
         days_met,
         goal_input: display_amount(s.goal_ml, &s.unit),
         sizes_input: s

@@ -194,7 +194,11 @@ fn HydrationBody(
                 <h2 id="history-title" class="card-title">"History"</h2>
                 <RangeTabs base="/water" current=range options=&["7", "30"]/>
             </div>
-            <p class="muted small">{format!("Average {} a day · goal met on {} of {} days", v.average, v.days_met, v.table.len())}</p>
+            <p class="muted small">{match v.days_logged {
+                0 => format!("Nothing logged in the last {} days", v.table.len()),
+                1 => format!("{} on the one day logged · goal met on {} of {} days", v.average, v.days_met, v.table.len()),
+                n => format!("Average {} on the {n} days logged · goal met on {} of {} days", v.average, v.days_met, v.table.len()),
+            }}</p>
             {if v.chart.is_empty() {
                 view! { <crate::ui::EmptyState title="No drinks in this period" message="Days you log water show up here as bars against your goal."/> }.into_any()
             } else {

@@ -1,4 +1,6 @@
 //! Server functions of the journal.
+// Server functions take a form's fields as arguments; the entry form posts each field separately.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -84,6 +86,16 @@ type ListRow = (
     Option<String>,
     sqlx::types::Json<Vec<String>>,
     NaiveDate,
+);
+
+/// (id, title, day, feeling, tags) of every entry, for the side panels.
+#[cfg(feature = "ssr")]
+type SummaryRow = (
+    String,
+    Option<String>,
+    NaiveDate,
+    Option<String>,
+    sqlx::types::Json<Vec<String>>,
 );
 
 #[cfg(feature = "ssr")]
@@ -181,13 +193,7 @@ pub async fn list_journal(
         .collect();
 
     // Everything the side panels need, from one small query over all the user's entries.
-    let all: Vec<(
-        String,
-        Option<String>,
-        NaiveDate,
-        Option<String>,
-        sqlx::types::Json<Vec<String>>,
-    )> = with_db!(db, pool => sqlx::query_as(
+    let all: Vec<SummaryRow> = with_db!(db, pool => sqlx::query_as(
             "SELECT id, title, entry_date, mood_label, tags FROM journal_entries WHERE user_id = $1")
             .bind(&auth.user.id)
             .fetch_all(pool)
@@ -333,7 +339,6 @@ pub async fn new_journal_defaults() -> Result<NewEntryDefaults, AppError> {
 
 /// Creates (no `id`) or updates an entry, then opens it.
 #[server(endpoint = "journal/save")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_journal_entry(
     id: Option<String>,
     title: Option<String>,

@@ -163,7 +163,7 @@ fn JournalBody(v: JournalView) -> impl IntoView {
                 <section class="card" aria-labelledby="cal-title">
                     <h2 id="cal-title" class="card-title">"Calendar"</h2>
                     <MonthCalendar month=v.calendar.clone() nav=month_nav cell=move |c| {
-                        let class = format!("month-cell level-{}{}", c.level, if c.today { " today" } else { "" });
+                        let class = format!("month-cell level-{}{}{}", c.level, if c.today { " today" } else { "" }, if c.future { " future" } else { "" });
                         if c.level > 0 {
                             view! { <a class=class href=format!("/journal?date={}", c.date) title=c.label.clone() aria-label=c.label.clone()>{c.day}</a> }.into_any()
                         } else {

@@ -126,7 +126,8 @@ pub async fn get_mood(
         dates.iter().map(|d| views::axis_label(*d, n)).collect(),
     );
     chart.from_zero = false;
-    chart.y_decimals = 1;
+    chart.y_fixed = Some((0.8, 5.2));
+    chart.y_decimals = 0;
     let series = |name: &str, color, f: &dyn Fn(&repo::DayMood) -> Option<f64>| charts::Series {
         name: name.into(),
         color,

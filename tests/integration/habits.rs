@@ -7,7 +7,7 @@ use vitasync::habits::api::{HabitDetail, HabitsView};
 use vitasync::with_db;
 
 use crate::both_backends;
-use crate::harness::{Client, TestApp};
+use crate::harness::{Case, Client, TestApp};
 use crate::health_ingest::{set_timezone, user_id};
 
 fn weekday_fields<'a>(
@@ -215,31 +215,28 @@ both_backends!(
         let member = app
             .add_member(&owner, "member@example.com", "member-password")
             .await;
-        let cases: [(Vec<(&str, &str)>, &str, &str); 4] = [
+        let (blank, no_days, hourly) = (
+            weekday_fields("  ", "daily", &[]),
+            weekday_fields("Swim", "custom", &[]),
+            weekday_fields("Swim", "hourly", &[]),
+        );
+        let cases: [Case; 4] = [
+            (&blank, "name", "Enter a name for the habit."),
+            (&no_days, "frequency", "Pick at least one day of the week."),
             (
-                weekday_fields("  ", "daily", &[]),
-                "name",
-                "Enter a name for the habit.",
-            ),
-            (
-                weekday_fields("Swim", "custom", &[]),
-                "frequency",
-                "Pick at least one day of the week.",
-            ),
-            (
-                weekday_fields("Swim", "hourly", &[]),
+                &hourly,
                 "frequency",
                 "Choose every day, weekdays or custom days.",
             ),
             (
-                vec![("name", "Swim"), ("icon", "abc")],
+                &[("name", "Swim"), ("icon", "abc")],
                 "icon",
                 "Use one emoji as the icon.",
             ),
         ];
         for (fields, field, message) in cases {
             let err = owner
-                .call::<String>("habits/create", &fields)
+                .call::<String>("habits/create", fields)
                 .await
                 .unwrap_err();
             assert_eq!(err.for_field(field).as_deref(), Some(message), "{fields:?}");

@@ -244,6 +244,9 @@ impl TestApp {
     }
 }
 
+/// A bad-input case: form fields, the field the message belongs to, the message.
+pub type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,

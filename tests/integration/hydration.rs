@@ -6,7 +6,7 @@ use vitasync::hydration::api::HydrationView;
 use vitasync::with_db;
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{Case, TestApp};
 use crate::health_ingest::user_id;
 
 both_backends!(
@@ -109,7 +109,7 @@ both_backends!(
     bad_water_input_is_refused_with_a_message,
     |app: TestApp| async move {
         let owner = app.setup_owner("owner@example.com", "owner-password").await;
-        let cases: [(&[(&str, &str)], &str, &str); 5] = [
+        let cases: [Case; 5] = [
             (
                 &[("amount", "lots")],
                 "amount",

@@ -6,9 +6,7 @@ use vitasync::measurements::api::MeasurementList;
 
 use crate::both_backends;
 
-/// Form fields, the field the message belongs to, the message.
-type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
-use crate::harness::TestApp;
+use crate::harness::{Case, TestApp};
 
 both_backends!(
     measurements_are_added_edited_and_deleted_by_their_owner,

@@ -6,7 +6,7 @@ use vitasync::error::AppError;
 use vitasync::mood::api::MoodView;
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{Case, TestApp};
 use crate::health_ingest::{set_timezone, user_id};
 
 both_backends!(
@@ -94,7 +94,7 @@ both_backends!(
         let member = app
             .add_member(&owner, "member@example.com", "member-password")
             .await;
-        let cases: [(&[(&str, &str)], &str, &str); 6] = [
+        let cases: [Case; 6] = [
             (&[("score", "")], "score", "Choose how you feel."),
             (
                 &[("score", "7")],

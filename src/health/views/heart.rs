@@ -41,7 +41,8 @@ pub async fn build(
     } = super::span(timezone, range, 30)?;
     let rhr = catalogue::metric("resting_heart_rate").expect("catalogue");
     let hrv = catalogue::metric("heart_rate_variability").expect("catalogue");
-    let data = series::daily(db, user_id, &[rhr, hrv], from, to).await?;
+    let orders = series::user_orders(db, user_id).await?;
+    let data = series::daily_with(db, user_id, &[rhr, hrv], from, to, &orders).await?;
     let trend = |m: &catalogue::MetricInfo| -> (String, Option<String>) {
         let days = data.get(m.id).cloned().unwrap_or_default();
         if days.is_empty() {
@@ -67,7 +68,6 @@ pub async fn build(
         .await)?;
     // One source for the day: the preferred one among those that reported.
     let hr = catalogue::metric("heart_rate").expect("catalogue");
-    let orders = series::user_orders(db, user_id).await?;
     let order = effective_order(hr, orders.get("heart_rate").map(Vec::as_slice));
     let source = samples
         .iter()

@@ -77,12 +77,13 @@ pub async fn build(
             _ => nights.push(s),
         }
     }
-    let scores = series::daily(
+    let scores = series::daily_with(
         db,
         user_id,
         &[catalogue::metric("sleep_score").expect("catalogue")],
         from,
         to,
+        &orders,
     )
     .await?;
     let score_days = scores.get("sleep_score").cloned().unwrap_or_default();

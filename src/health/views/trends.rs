@@ -170,7 +170,6 @@ pub fn chart_for(
         days.len()
     );
     chart.y_decimals = metric.decimals as usize;
-    chart.y_unit = metric.symbol.to_string();
     let color = charts::family_color(metric.category.family());
     chart.series.push(Series {
         name: if metric.id == "blood_pressure" {
