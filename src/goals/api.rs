@@ -154,29 +154,37 @@ async fn evaluate(
     g: &GoalRow,
 ) -> Result<(GoalCard, Vec<(NaiveDate, Option<f64>)>), AppError> {
     let (m, cadence, dir, target) = (g.metric(), g.cadence(), g.direction(), g.target_value);
-    let start = g.start_date.unwrap_or(today).min(today);
-    // Periods from the goal's start (for the streak, at most ~400) and the history's.
-    let mut streak_periods = Vec::new();
-    let mut p = cadence.start(today);
-    while p >= cadence.start(start) && streak_periods.len() < 400 {
-        streak_periods.push(p);
-        p = cadence.previous(p);
-    }
-    streak_periods.reverse();
+    let goal_start = cadence.start(g.start_date.unwrap_or(today).min(today));
     let history = cadence.recent(today, history_len(cadence));
-    let first = streak_periods
-        .first()
-        .copied()
-        .unwrap_or(today)
-        .min(history[0]);
-    let days = values::daily(db, user_id, tz, m, g.habit_id().as_deref(), first, today).await?;
     let start_value = g.start_value();
-    let streak_values = values::per_period(m, cadence, &days, &streak_periods);
-    let mets: Vec<bool> = streak_values
-        .iter()
-        .map(|v| progress::met(dir, *v, target, start_value))
-        .collect();
-    let streaks = progress::period_streaks(&mets);
+    // The streak looks back only as far as it must: a window of recent periods, widened while
+    // the streak fills all of it (a year of daily data is read only for a year-long streak).
+    let mut window = if cadence == Cadence::Daily { 32 } else { 16 };
+    let (days, streaks) = loop {
+        let periods: Vec<NaiveDate> = cadence
+            .recent(today, window)
+            .into_iter()
+            .filter(|p| *p >= goal_start)
+            .collect();
+        let first = periods.first().copied().unwrap_or(today).min(history[0]);
+        let days = values::daily(db, user_id, tz, m, g.habit_id().as_deref(), first, today).await?;
+        let mets: Vec<bool> = values::per_period(m, cadence, &days, &periods)
+            .iter()
+            .map(|v| progress::met(dir, *v, target, start_value))
+            .collect();
+        let s = progress::period_streaks(&mets);
+        let closed = mets.len() as u32 - u32::from(mets.last() == Some(&false));
+        let whole_window = s.current >= closed && closed > 0;
+        if !whole_window || periods.len() < window || window >= 2048 {
+            break (days, s);
+        }
+        window *= 4;
+    };
+    // The longest streak is a record: the window's, or the best one seen before.
+    let streaks = crate::wellness::streak::Streaks {
+        current: streaks.current,
+        longest: streaks.longest.max(g.longest_streak.max(0) as u32),
+    };
     let (value, period) = if dir == Direction::Reach {
         (days.values().last().copied(), "Latest".to_string())
     } else {

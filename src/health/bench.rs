@@ -195,11 +195,24 @@ async fn run_one(
         ingest_rate / ceiling_rate * 100.0
     );
 
+    let seeded = crate::wellness::bench::seed_year(&db, &user_id, tz)
+        .await
+        .map_err(|e| format!("wellness seed: {e}"))?;
+    println!(
+        "wellness a year of logging: {} habit check-ins (8 habits), {} drinks, {} moods, {} journal entries, {} goals",
+        seeded.habit_logs, seeded.drinks, seeded.moods, seeded.entries, seeded.goals
+    );
+
     let router = server::router(state.clone());
     let cookie = sign_in(&router).await?;
     for (name, path) in [
-        ("overview", "/"),
+        ("today", "/"),
         ("heart rate, 365 days", "/trends/heart_rate?range=365"),
+        ("habits", "/habits"),
+        ("water, 30 days", "/water?range=30"),
+        ("mood, 90 days", "/mood?range=90"),
+        ("journal search", "/journal?q=river+coffee"),
+        ("goals", "/goals"),
     ] {
         let mut times = Vec::with_capacity(args.requests);
         for i in 0..(args.requests + 10) {

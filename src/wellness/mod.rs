@@ -9,4 +9,6 @@ pub mod strength;
 pub mod views;
 
 #[cfg(feature = "ssr")]
+pub mod bench;
+#[cfg(feature = "ssr")]
 pub mod form;

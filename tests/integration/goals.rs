@@ -339,3 +339,34 @@ both_backends!(
         app.finish().await;
     }
 );
+
+both_backends!(
+    a_streak_longer_than_the_first_window_is_counted_whole,
+    |app: TestApp| async move {
+        let owner = app.setup_owner("owner@example.com", "owner-password").await;
+        let user = user_id(app.db(), "owner@example.com").await;
+        let paris = chrono_tz::Europe::Paris;
+        let today = Utc::now().with_timezone(&paris).date_naive();
+        // 40 days in a row at 9,000 steps (the first look-back window is 32 days), none today.
+        let mut batch = Batch::new("garmin", Source::User);
+        for back in 1..=40 {
+            let day = today - Duration::days(back);
+            batch.points.push(point(
+                "steps",
+                9_000.0,
+                vitasync::health::local_time::start_of_day(day, paris) + Duration::hours(12),
+            ));
+        }
+        ingest::ingest(app.db(), &user, batch).await.unwrap();
+        let id: String = owner
+            .call("goals/create", &[("metric", "steps"), ("target", "8000")])
+            .await
+            .unwrap();
+        with_db!(app.db(), pool => sqlx::query("UPDATE goals SET start_date = $1 WHERE id = $2")
+        .bind(today - Duration::days(50)).bind(&id).execute(pool).await.map(|r| r.rows_affected()))
+        .unwrap();
+        let d: GoalDetail = owner.call("goals/detail", &[("id", &id)]).await.unwrap();
+        assert_eq!((d.card.current_streak, d.card.longest_streak), (40, 40));
+        app.finish().await;
+    }
+);
