@@ -1,23 +1,8 @@
-import { test, expect, Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { shot, signIn } from './helpers';
 
 // Health dashboards over a demo user (60 days of demo data, minute heart rate included, written
 // by `vitasync demo` through the normal ingest path), at 390×844 and 1280×800.
-
-const DEMO = { email: 'demo@example.com', password: 'demo-password-1' };
-
-async function shot(page: Page, project: string, name: string) {
-  mkdirSync('screenshots', { recursive: true });
-  await page.screenshot({ path: `screenshots/${project}-${name}.png`, fullPage: true });
-}
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(DEMO.email);
-  await page.getByLabel('Password').fill(DEMO.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: /^Hello/ })).toBeVisible();
-}
 
 test('overview tiles, metric ranges, sleep, heart and workouts with real data', async ({ page }, info) => {
   const project = info.project.name;

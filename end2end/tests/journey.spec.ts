@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { shot } from './helpers';
 
 // The foundation journey, run at 1280×800 (desktop) and 390×844 (phone), each against a fresh
 // install: first-run setup → admin invites a member → the member joins through the link and sees
@@ -7,11 +7,6 @@ import { mkdirSync } from 'node:fs';
 
 const OWNER = { name: 'Olive Owner', email: 'owner@example.com', password: 'owner-password-1' };
 const MEMBER = { email: 'mia@example.com', password: 'member-password-1' };
-
-async function shot(page: Page, project: string, name: string) {
-  mkdirSync('screenshots', { recursive: true });
-  await page.screenshot({ path: `screenshots/${project}-${name}.png`, fullPage: true });
-}
 
 test('first run, invitation, member dashboard, 403 and sign-out', async ({ page, browser }, info) => {
   const project = info.project.name;

@@ -1,23 +1,8 @@
-import { test, expect, Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { shot, signIn } from './helpers';
 
 // The everyday screens at 390×844, on the demo server (its steps feed the goal): journal,
 // water, habits, mood, goals, the Today section and the dark theme. One screenshot per screen.
-
-const DEMO = { email: 'demo@example.com', password: 'demo-password-1' };
-
-async function shot(page: Page, project: string, name: string) {
-  mkdirSync('screenshots', { recursive: true });
-  await page.screenshot({ path: `screenshots/${project}-${name}.png`, fullPage: true });
-}
-
-async function signIn(page: Page) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(DEMO.email);
-  await page.getByLabel('Password').fill(DEMO.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: /^Hello/ })).toBeVisible();
-}
 
 test('journal, water, habits, mood and goals on a phone', async ({ page }, info) => {
   const project = info.project.name;

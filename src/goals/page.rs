@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+use crate::ui::FormField;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{get_goal, list_goals, ArchiveGoal, CreateGoal, DeleteGoal, GoalCard, GoalsView};
@@ -125,11 +127,7 @@ fn GoalsBody(
                     </div>
                 </div>
                 <div class="field-row">
-                    <div class="field">
-                        <label for="goal-target">"Target"</label>
-                        <input id="goal-target" name="target" inputmode="decimal" placeholder="8000" aria-invalid=move || field_error(error, "target").get().map(|_| "true")/>
-                        <p class="field-error">{move || field_error(error, "target").get()}</p>
-                    </div>
+                    <FormField label="Target" name="target" inputmode="decimal" placeholder="8000" error=field_error(error, "target")/>
                     <div class="field">
                         <label for="goal-cadence">"Every"</label>
                         <select id="goal-cadence" name="cadence">
@@ -150,11 +148,7 @@ fn GoalsBody(
                         <p class="field-error">{move || field_error(error, "habit").get()}</p>
                     </div>
                 })}
-                <div class="field">
-                    <label for="goal-name">"Name (optional)"</label>
-                    <input id="goal-name" name="name" maxlength="100"/>
-                    <p class="field-error">{move || field_error(error, "name").get()}</p>
-                </div>
+                <FormField label="Name (optional)" name="name" maxlength=100 error=field_error(error, "name")/>
                 <Submit label="Create goal" pending=create.pending()/>
             </ActionForm>
         </section>

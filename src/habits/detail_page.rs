@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+use crate::ui::FormField;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{get_habit, ArchiveHabit, CheckHabit, DeleteHabit, HabitDetail, UpdateHabit};
@@ -117,11 +119,7 @@ fn HabitBody(
                         <p class="hint">"Leave empty for today."</p>
                         <p class="field-error">{move || field_error(check_error, "date").get()}</p>
                     </div>
-                    <div class="field">
-                        <label for="check-note">"Note"</label>
-                        <input id="check-note" name="note" maxlength="500"/>
-                        <p class="field-error">{move || field_error(check_error, "note").get()}</p>
-                    </div>
+                    <FormField label="Note" name="note" maxlength=500 error=field_error(check_error, "note")/>
                     <Submit label="Mark done" pending=check.pending() secondary=true/>
                 </ActionForm>
                 {(!d.notes.is_empty()).then(|| view! {

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::ui::FormField;
+
 use super::api::{
     get_hydration, AddWater, DeleteWater, HydrationView, SaveWaterSettings, UndoWater, WaterToday,
     BEVERAGES,
@@ -132,11 +134,7 @@ fn HydrationBody(
                         <FormError error=add_error/>
                         <input type="hidden" name="unit" value=unit/>
                         <div class="field-row">
-                            <div class="field">
-                                <label for="water-amount">{format!("Amount ({unit_label})")}</label>
-                                <input id="water-amount" name="amount" inputmode="decimal" aria-invalid=move || field_error(add_error, "amount").get().map(|_| "true")/>
-                                <p class="field-error">{move || field_error(add_error, "amount").get()}</p>
-                            </div>
+                            <FormField label=format!("Amount ({unit_label})") name="amount" inputmode="decimal" error=field_error(add_error, "amount")/>
                             <div class="field">
                                 <label for="water-beverage">"Drink"</label>
                                 <select id="water-beverage" name="beverage">
@@ -144,11 +142,7 @@ fn HydrationBody(
                                 </select>
                             </div>
                         </div>
-                        <div class="field">
-                            <label for="water-note">"Note (optional)"</label>
-                            <input id="water-note" name="note" maxlength="200"/>
-                            <p class="field-error">{move || field_error(add_error, "note").get()}</p>
-                        </div>
+                        <FormField label="Note (optional)" name="note" maxlength=200 error=field_error(add_error, "note")/>
                         <Submit label="Add drink" pending=add.pending()/>
                     </ActionForm>
                 </details>
@@ -223,11 +217,7 @@ fn HydrationBody(
             <ActionForm action=settings attr:class="stack" attr:novalidate=true>
                 <FormError error=settings_error/>
                 <div class="field-row">
-                    <div class="field">
-                        <label for="water-goal">{format!("Daily goal ({unit_label})")}</label>
-                        <input id="water-goal" name="goal" inputmode="decimal" value=v.goal_input.clone()/>
-                        <p class="field-error">{move || field_error(settings_error, "goal").get()}</p>
-                    </div>
+                    <FormField label=format!("Daily goal ({unit_label})") name="goal" inputmode="decimal" value=v.goal_input.clone() error=field_error(settings_error, "goal")/>
                     <div class="field">
                         <label for="water-unit">"Show amounts in"</label>
                         <select id="water-unit" name="unit">
@@ -237,12 +227,8 @@ fn HydrationBody(
                         <p class="field-error">{move || field_error(settings_error, "unit").get()}</p>
                     </div>
                 </div>
-                <div class="field">
-                    <label for="water-sizes">{format!("Cup sizes ({unit_label}, separated by commas)")}</label>
-                    <input id="water-sizes" name="sizes" value=v.sizes_input.clone()/>
-                    <p class="hint">"Each size becomes a one-tap button."</p>
-                    <p class="field-error">{move || field_error(settings_error, "sizes").get()}</p>
-                </div>
+                <FormField label=format!("Cup sizes ({unit_label}, separated by commas)") name="sizes" value=v.sizes_input.clone()
+                    hint="Each size becomes a one-tap button." error=field_error(settings_error, "sizes")/>
                 <Submit label="Save" pending=settings.pending() secondary=true/>
                 <Show when=move || matches!(settings.value().get(), Some(Ok(())))>
                     <p class="alert alert-success" role="status">"Saved. New drinks use this goal; earlier days keep theirs."</p>

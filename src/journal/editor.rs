@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+use crate::ui::FormField;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{get_journal_entry, new_journal_defaults, JournalEntry, SaveJournalEntry};
@@ -73,11 +75,7 @@ fn Editor(entry: JournalEntry) -> impl IntoView {
             <FormError error=error/>
             <input type="hidden" name="id" value=entry.id.clone()/>
             <div class="field-row">
-                <div class="field grow">
-                    <label for="je-title">"Title (optional)"</label>
-                    <input id="je-title" name="title" value=entry.title.clone() maxlength="200"/>
-                    <p class="field-error">{move || field_error(error, "title").get()}</p>
-                </div>
+                <FormField label="Title (optional)" name="title" value=entry.title.clone() maxlength=200 error=field_error(error, "title")/>
                 <div class="field narrow">
                     <label for="je-date">"Day"</label>
                     <input id="je-date" type="date" name="entry_date" value=entry.entry_date.clone()/>
@@ -116,12 +114,8 @@ fn Editor(entry: JournalEntry) -> impl IntoView {
                 <textarea id="je-gratitude" name="gratitude" rows="3">{entry.gratitude.join("\n")}</textarea>
                 <p class="field-error">{move || field_error(error, "gratitude").get()}</p>
             </div>
-            <div class="field">
-                <label for="je-tags">"Tags"</label>
-                <input id="je-tags" name="tags" value=entry.tags.join(", ") placeholder="work, family"/>
-                <p class="hint">"Separated by commas."</p>
-                <p class="field-error">{move || field_error(error, "tags").get()}</p>
-            </div>
+            <FormField label="Tags" name="tags" value=entry.tags.join(", ") placeholder="work, family" hint="Separated by commas."
+                error=field_error(error, "tags")/>
             <Submit label="Save entry" pending=save.pending()/>
         </ActionForm>
     }

@@ -39,7 +39,7 @@ pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Sign
 
 #[component]
 pub fn FormField(
-    label: &'static str,
+    #[prop(into)] label: String,
     name: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional, into)] value: Option<String>,
@@ -48,6 +48,9 @@ pub fn FormField(
     #[prop(optional)] required: bool,
     #[prop(optional)] readonly: bool,
     #[prop(optional)] list: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<u32>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(optional, into)] error: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -66,6 +69,9 @@ pub fn FormField(
                 value=value
                 autocomplete=autocomplete
                 list=list
+                maxlength=maxlength
+                inputmode=inputmode
+                placeholder=placeholder
                 required=required
                 readonly=readonly
                 aria-invalid=move || error.get().map(|_| "true")
