@@ -186,7 +186,10 @@ async fn evaluate(
         longest: streaks.longest.max(g.longest_streak.max(0) as u32),
     };
     let (value, period) = if dir == Direction::Reach {
-        (days.values().last().copied(), "Latest".to_string())
+        // The latest figure, however long ago (within a year) it was logged.
+        let latest =
+            values::daily(db, user_id, tz, m, None, today - Duration::days(365), today).await?;
+        (latest.values().last().copied(), "Latest".to_string())
     } else {
         let v = values::per_period(m, cadence, &days, &[cadence.start(today)])[0];
         let label = match cadence {
@@ -233,11 +236,14 @@ async fn evaluate(
     };
     // Keep the stored figures true for API readers.
     let best = match (g.best_value, value) {
-        (Some(b), Some(v)) => Some(if dir == Direction::AtLeast {
-            b.max(v)
-        } else {
-            b.min(v)
-        }),
+        (Some(b), Some(v)) => {
+            let higher_is_better = match dir {
+                Direction::AtLeast => true,
+                Direction::AtMost => false,
+                Direction::Reach => start_value.is_some_and(|s| s < target),
+            };
+            Some(if higher_is_better { b.max(v) } else { b.min(v) })
+        }
         (b, v) => b.or(v),
     };
     let complete_now = dir == Direction::Reach && met && g.completed_at.is_none();
@@ -249,7 +255,7 @@ async fn evaluate(
     {
         with_db!(db, pool => sqlx::query(
             "UPDATE goals SET current_value = $1, best_value = $2, current_streak = $3, longest_streak = $4, \
-             completed_at = COALESCE(completed_at, $5), updated_at = $6 WHERE id = $7")
+             completed_at = COALESCE(completed_at, $5), updated_at = $6 WHERE id = $7 AND user_id = $8")
             .bind(value)
             .bind(best)
             .bind(card.current_streak as i32)
@@ -257,6 +263,7 @@ async fn evaluate(
             .bind(complete_now.then(Utc::now))
             .bind(Utc::now())
             .bind(&g.id)
+            .bind(user_id)
             .execute(pool)
             .await.map(|r| r.rows_affected()))?;
     }
@@ -553,10 +560,11 @@ pub async fn archive_goal(id: String, archived: String) -> Result<(), AppError> 
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let g = own_goal(ctx.db(), &auth.user.id, &id).await?;
-    with_db!(ctx.db(), pool => sqlx::query("UPDATE goals SET is_active = $1, updated_at = $2 WHERE id = $3")
+    with_db!(ctx.db(), pool => sqlx::query("UPDATE goals SET is_active = $1, updated_at = $2 WHERE id = $3 AND user_id = $4")
         .bind(archived != "true")
         .bind(Utc::now())
         .bind(&g.id)
+        .bind(&auth.user.id)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -119,6 +119,7 @@ pub async fn list_habits() -> Result<HabitsView, AppError> {
         let c = card(h, logs.get(&h.id).unwrap_or(&empty), today, tz);
         repo::refresh_streaks(
             ctx.db(),
+            &auth.user.id,
             h,
             crate::wellness::streak::Streaks {
                 current: c.current_streak,
@@ -325,28 +326,32 @@ pub async fn update_habit(
         frequency.as_deref().unwrap_or("daily"),
         [&d0, &d1, &d2, &d3, &d4, &d5, &d6],
     )?;
+    // The new schedule changes which days count: the streaks are recomputed and stored in the
+    // same statement as the schedule.
+    let logs = repo::logs(ctx.db(), &auth.user.id).await?;
+    let dates: BTreeSet<NaiveDate> = logs
+        .get(&habit.id)
+        .map(|m| m.keys().copied().collect())
+        .unwrap_or_default();
+    let today = local_time::today(local_time::zone(&auth.user.timezone));
+    let schedule =
+        Schedule::for_frequency(&input.frequency, &input.days).unwrap_or(Schedule::DAILY);
+    let s = crate::wellness::streak::Tracker::from_dates(schedule, &dates).streaks(today);
     with_db!(ctx.db(), pool => sqlx::query(
-        "UPDATE habits SET name = $1, icon = $2, color = $3, frequency = $4, target_days = $5, updated_at = $6 \
-         WHERE id = $7 AND user_id = $8")
+        "UPDATE habits SET name = $1, icon = $2, color = $3, frequency = $4, target_days = $5, updated_at = $6, \
+         current_streak = $7, longest_streak = $8 WHERE id = $9 AND user_id = $10")
         .bind(&input.name)
         .bind(&input.icon)
         .bind(&input.color)
         .bind(&input.frequency)
         .bind(sqlx::types::Json(&input.days))
         .bind(Utc::now())
+        .bind(s.current as i32)
+        .bind(s.longest as i32)
         .bind(&habit.id)
         .bind(&auth.user.id)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
-    // A new schedule changes which days count: recompute the stored streaks.
-    let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
-    let logs = repo::logs(ctx.db(), &auth.user.id).await?;
-    let dates: BTreeSet<NaiveDate> = logs
-        .get(&id)
-        .map(|m| m.keys().copied().collect())
-        .unwrap_or_default();
-    let today = local_time::today(local_time::zone(&auth.user.timezone));
-    repo::refresh_streaks(ctx.db(), &habit, repo::streaks_of(&habit, &dates, today)).await?;
     Ok(())
 }
 
@@ -356,10 +361,11 @@ pub async fn archive_habit(id: String, archived: String) -> Result<(), AppError>
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
-    with_db!(ctx.db(), pool => sqlx::query("UPDATE habits SET active = $1, updated_at = $2 WHERE id = $3")
+    with_db!(ctx.db(), pool => sqlx::query("UPDATE habits SET active = $1, updated_at = $2 WHERE id = $3 AND user_id = $4")
         .bind(archived != "true")
         .bind(Utc::now())
         .bind(&habit.id)
+        .bind(&auth.user.id)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(())

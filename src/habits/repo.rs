@@ -106,9 +106,17 @@ pub async fn set_done(
     let now = Utc::now();
     let streaks = with_db!(db, pool => async {
         let mut tx = pool.begin().await?;
-        let dates: Vec<NaiveDate> = sqlx::query_scalar(
-            "SELECT completed_date FROM habit_logs WHERE habit_id = $1")
+        // Lock the habit first, so two check-ins at once cannot both count from a stale read.
+        sqlx::query("UPDATE habits SET updated_at = $1 WHERE id = $2 AND user_id = $3")
+            .bind(now)
             .bind(&habit.id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let dates: Vec<NaiveDate> = sqlx::query_scalar(
+            "SELECT completed_date FROM habit_logs WHERE habit_id = $1 AND user_id = $2")
+            .bind(&habit.id)
+            .bind(user_id)
             .fetch_all(&mut *tx)
             .await?;
         let mut tracker = Tracker::from_dates(schedule, &dates);
@@ -127,19 +135,21 @@ pub async fn set_done(
                 .await?;
             tracker.check(date);
         } else {
-            sqlx::query("DELETE FROM habit_logs WHERE habit_id = $1 AND completed_date = $2")
+            sqlx::query("DELETE FROM habit_logs WHERE habit_id = $1 AND completed_date = $2 AND user_id = $3")
                 .bind(&habit.id)
                 .bind(date)
+                .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
             tracker.uncheck(date);
         }
         let s = tracker.streaks(today);
-        sqlx::query("UPDATE habits SET current_streak = $1, longest_streak = $2, updated_at = $3 WHERE id = $4")
+        sqlx::query("UPDATE habits SET current_streak = $1, longest_streak = $2, updated_at = $3 WHERE id = $4 AND user_id = $5")
             .bind(s.current as i32)
             .bind(s.longest as i32)
             .bind(now)
             .bind(&habit.id)
+            .bind(user_id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -150,14 +160,20 @@ pub async fn set_done(
 
 /// Stores streaks computed at read time when they differ from the stored ones (a day passing
 /// without a check-in ends a streak without any write).
-pub async fn refresh_streaks(db: &Db, habit: &HabitRow, s: Streaks) -> Result<(), sqlx::Error> {
+pub async fn refresh_streaks(
+    db: &Db,
+    user_id: &str,
+    habit: &HabitRow,
+    s: Streaks,
+) -> Result<(), sqlx::Error> {
     if (habit.current_streak as u32, habit.longest_streak as u32) == (s.current, s.longest) {
         return Ok(());
     }
-    with_db!(db, pool => sqlx::query("UPDATE habits SET current_streak = $1, longest_streak = $2 WHERE id = $3")
+    with_db!(db, pool => sqlx::query("UPDATE habits SET current_streak = $1, longest_streak = $2 WHERE id = $3 AND user_id = $4")
         .bind(s.current as i32)
         .bind(s.longest as i32)
         .bind(&habit.id)
+        .bind(user_id)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -439,6 +439,8 @@ pub async fn save_water_settings(
         return Err(AppError::invalid("sizes", "Use at most 6 cup sizes."));
     }
     list.sort_unstable();
+    let tz = local_time::zone(&auth.user.timezone);
+    let today_start = local_time::start_of_day(local_time::today(tz), tz);
     repo::save_settings(
         ctx.db(),
         &auth.user.id,
@@ -447,6 +449,7 @@ pub async fn save_water_settings(
             sizes: list,
             unit,
         },
+        today_start,
     )
     .await?;
     Ok(())

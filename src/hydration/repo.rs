@@ -40,20 +40,36 @@ pub async fn settings(db: &Db, user_id: &str) -> Result<Settings, sqlx::Error> {
     })
 }
 
-pub async fn save_settings(db: &Db, user_id: &str, s: &Settings) -> Result<(), sqlx::Error> {
-    with_db!(db, pool => sqlx::query(
-        "INSERT INTO wellness_settings (user_id, water_goal_ml, water_sizes, volume_unit, updated_at) \
-         VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (user_id) DO UPDATE SET water_goal_ml = excluded.water_goal_ml, \
-           water_sizes = excluded.water_sizes, volume_unit = excluded.volume_unit, updated_at = excluded.updated_at")
-        .bind(user_id)
-        .bind(s.goal_ml as i32)
-        .bind(sqlx::types::Json(&s.sizes))
-        .bind(&s.unit)
-        .bind(Utc::now())
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
-    Ok(())
+/// Saves the settings; a new goal also becomes today's (drinks logged since `today_start`
+/// take the new snapshot), earlier days keep theirs. One transaction.
+pub async fn save_settings(
+    db: &Db,
+    user_id: &str,
+    s: &Settings,
+    today_start: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => async {
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO wellness_settings (user_id, water_goal_ml, water_sizes, volume_unit, updated_at) \
+             VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (user_id) DO UPDATE SET water_goal_ml = excluded.water_goal_ml, \
+               water_sizes = excluded.water_sizes, volume_unit = excluded.volume_unit, updated_at = excluded.updated_at")
+            .bind(user_id)
+            .bind(s.goal_ml as i32)
+            .bind(sqlx::types::Json(&s.sizes))
+            .bind(&s.unit)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE water_intake SET daily_goal_ml = $1 WHERE user_id = $2 AND logged_at >= $3")
+            .bind(s.goal_ml as i32)
+            .bind(user_id)
+            .bind(today_start)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }.await)
 }
 
 /// One logged drink.

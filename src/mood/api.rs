@@ -305,6 +305,9 @@ pub fn moment(
         return Ok(Utc::now());
     }
     let d = form::local_date("date", date, tz)?;
+    if time.trim().is_empty() && d == local_time::today(tz) {
+        return Ok(Utc::now());
+    }
     let t = if time.trim().is_empty() {
         chrono::NaiveTime::from_hms_opt(12, 0, 0).expect("noon")
     } else {

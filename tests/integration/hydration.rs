@@ -61,7 +61,15 @@ both_backends!(
         let v: HydrationView = owner.call("water/view", &[]).await.unwrap();
         assert_eq!(v.today.total_ml, 580);
 
-        // A new goal applies to new rows; the row logged before keeps its snapshot.
+        // A new goal becomes today's at once; a drink logged on an earlier day keeps its goal.
+        let user = crate::health_ingest::user_id(app.db(), "owner@example.com").await;
+        with_db!(app.db(), pool => sqlx::query(
+            "INSERT INTO water_intake (id, user_id, amount_ml, beverage_type, daily_goal_ml, logged_at, created_at) \
+             VALUES ('earlier', $1, 3000, 'water', 2500, $2, $2)")
+            .bind(&user)
+            .bind(chrono::Utc::now() - chrono::Duration::days(3))
+            .execute(pool).await.map(|r| r.rows_affected()))
+        .unwrap();
         owner
             .call::<()>(
                 "water/settings",
@@ -70,9 +78,14 @@ both_backends!(
             .await
             .unwrap();
         let snapshots: Vec<i32> = with_db!(app.db(), pool => sqlx::query_scalar(
-        "SELECT daily_goal_ml FROM water_intake ORDER BY created_at").fetch_all(pool).await)
+        "SELECT daily_goal_ml FROM water_intake ORDER BY logged_at").fetch_all(pool).await)
         .unwrap();
-        assert_eq!(snapshots, vec![2500, 2500]);
+        assert_eq!(snapshots, vec![2500, 500, 500]);
+        let v: HydrationView = owner.call("water/view", &[]).await.unwrap();
+        assert_eq!(
+            v.today.remaining, "Goal reached",
+            "today's ring follows the new goal"
+        );
         owner
             .call::<()>("water/add", &[("amount", "200"), ("unit", "ml")])
             .await

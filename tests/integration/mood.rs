@@ -21,6 +21,14 @@ both_backends!(
         let empty: MoodView = owner.call("mood/view", &[]).await.unwrap();
         assert!(empty.average.is_none() && empty.entries.is_empty() && empty.chart.is_empty());
 
+        // Today's date with no time is "now" (not noon, which may still be ahead).
+        owner
+            .call::<()>(
+                "mood/add",
+                &[("score", "3"), ("date", &today.to_string()), ("time", "")],
+            )
+            .await
+            .unwrap();
         owner
             .call::<()>("mood/add", &[("score", "4")])
             .await
@@ -48,13 +56,13 @@ both_backends!(
             .unwrap();
 
         let v: MoodView = owner.call("mood/view", &[("range", "90")]).await.unwrap();
-        assert_eq!(v.today.len(), 2, "several entries a day");
+        assert_eq!(v.today.len(), 3, "several entries a day");
         assert_eq!(v.today[0].word, "bad");
         assert_eq!(v.today[0].levels, "Energy 3/5 · Stress 5/5");
         assert_eq!(v.today[0].tags, vec!["work", "deadline"]);
-        assert_eq!(v.average.as_deref(), Some("3.7"));
+        assert_eq!(v.average.as_deref(), Some("3.5"));
         assert!(
-            v.chart.contains("<svg") && v.chart.contains("3 entries on 2 days"),
+            v.chart.contains("<svg") && v.chart.contains("4 entries on 2 days"),
             "{}",
             v.chart
         );
@@ -69,11 +77,11 @@ both_backends!(
         if (today - Duration::days(1)).year() == today.year() {
             assert_eq!(cell(today - Duration::days(1)).level, 5);
         }
-        assert_eq!(v.entries.len(), 3);
+        assert_eq!(v.entries.len(), 4);
         assert!(
-            v.entries[2].when.starts_with("Yesterday, 20:15"),
+            v.entries[3].when.starts_with("Yesterday, 20:15"),
             "{}",
-            v.entries[2].when
+            v.entries[3].when
         );
 
         let id = v.entries[0].id.clone();
@@ -82,7 +90,7 @@ both_backends!(
             .await
             .unwrap();
         let v: MoodView = owner.call("mood/view", &[]).await.unwrap();
-        assert_eq!(v.entries.len(), 2);
+        assert_eq!(v.entries.len(), 3);
         app.finish().await;
     }
 );
