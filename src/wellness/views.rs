@@ -83,9 +83,12 @@ pub fn ProgressRing(
         <div class="ring" class:ring-done=done role="img" aria-label=label>
             <svg viewBox="0 0 120 120" width="150" height="150" aria-hidden="true">
                 <circle class="ring-track" cx="60" cy="60" r="52"/>
-                <circle class="ring-fill" cx="60" cy="60" r="52"
-                    stroke-dasharray=format!("{filled:.2} {circumference:.2}")
-                    transform="rotate(-90 60 60)"/>
+                // Nothing yet: no fill at all (a zero-length round cap would still draw a dot).
+                {(filled > 0.0).then(|| view! {
+                    <circle class="ring-fill" cx="60" cy="60" r="52"
+                        stroke-dasharray=format!("{filled:.2} {circumference:.2}")
+                        transform="rotate(-90 60 60)"/>
+                })}
             </svg>
             <div class="ring-text" aria-hidden="true">
                 <span class="ring-value num">{value}</span>
