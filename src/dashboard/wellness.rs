@@ -31,13 +31,11 @@ pub async fn get_wellness_today() -> Result<WellnessToday, AppError> {
     let auth = ctx.require_user()?;
     let tz = crate::health::local_time::zone(&auth.user.timezone);
     let (db, user) = (ctx.db(), auth.user.id.as_str());
+    let (habits, has_habits) = crate::habits::api::due_today(db, user, tz).await?;
     Ok(WellnessToday {
         water: crate::hydration::api::water_today(db, user, tz).await?,
-        habits: crate::habits::api::due_today(db, user, tz).await?,
-        has_habits: crate::habits::repo::list(db, user)
-            .await?
-            .iter()
-            .any(|h| h.active),
+        habits,
+        has_habits,
         mood: crate::mood::api::mood_today(db, user, tz).await?,
         goals: crate::goals::api::active_goal_cards(db, user, tz).await?,
     })

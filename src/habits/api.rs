@@ -430,20 +430,25 @@ pub async fn check_habit(
     Ok(())
 }
 
-/// Active habits due today, for the Today screen.
+/// Active habits due today, for the Today screen, and whether there is any active habit.
 #[cfg(feature = "ssr")]
 pub async fn due_today(
     db: &crate::platform::db::Db,
     user_id: &str,
     tz: chrono_tz::Tz,
-) -> Result<Vec<HabitCard>, AppError> {
+) -> Result<(Vec<HabitCard>, bool), AppError> {
     let today = local_time::today(tz);
     let logs = repo::logs(db, user_id).await?;
     let empty = BTreeMap::new();
-    Ok(repo::list(db, user_id)
+    let active: Vec<_> = repo::list(db, user_id)
         .await?
+        .into_iter()
+        .filter(|h| h.active)
+        .collect();
+    let due = active
         .iter()
-        .filter(|h| h.active && h.schedule().is_due(today))
+        .filter(|h| h.schedule().is_due(today))
         .map(|h| card(h, logs.get(&h.id).unwrap_or(&empty), today, tz))
-        .collect())
+        .collect();
+    Ok((due, !active.is_empty()))
 }

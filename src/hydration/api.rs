@@ -138,8 +138,8 @@ pub async fn get_hydration(range: Option<String>) -> Result<HydrationView, AppEr
     }
     let s = repo::settings(db, &auth.user.id).await?;
     let today = span.today;
-    // A year back for the streak; the chart's days are within it.
-    let totals = repo::daily_totals(
+    // One read of a year back: the streak, the chart's days and today's drinks all come from it.
+    let year = repo::rows(
         db,
         &auth.user.id,
         span.tz,
@@ -147,6 +147,7 @@ pub async fn get_hydration(range: Option<String>) -> Result<HydrationView, AppEr
         today,
     )
     .await?;
+    let totals = repo::totals_of(&year, span.tz);
     let met: std::collections::BTreeSet<_> = totals
         .iter()
         .filter(|(_, t)| t.met())
@@ -160,7 +161,10 @@ pub async fn get_hydration(range: Option<String>) -> Result<HydrationView, AppEr
         &s,
     );
 
-    let rows = repo::rows(db, &auth.user.id, span.tz, today, today).await?;
+    let rows: Vec<&repo::Row> = year
+        .iter()
+        .filter(|r| local_time::local_date(r.logged_at, span.tz) == today)
+        .collect();
     let mut by_bev: Vec<(String, i64)> = Vec::new();
     for r in &rows {
         match by_bev.iter_mut().find(|(b, _)| *b == r.beverage_type) {

@@ -123,8 +123,13 @@ pub async fn daily_totals(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<BTreeMap<NaiveDate, DayTotal>, sqlx::Error> {
+    Ok(totals_of(&rows(db, user_id, tz, from, to).await?, tz))
+}
+
+/// Totals per local day of already loaded rows.
+pub fn totals_of(rows: &[Row], tz: Tz) -> BTreeMap<NaiveDate, DayTotal> {
     let mut out: BTreeMap<NaiveDate, DayTotal> = BTreeMap::new();
-    for r in rows(db, user_id, tz, from, to).await? {
+    for r in rows {
         let day = out
             .entry(local_time::local_date(r.logged_at, tz))
             .or_insert(DayTotal {
@@ -134,5 +139,5 @@ pub async fn daily_totals(
         day.total_ml += i64::from(r.amount_ml);
         day.goal_ml = i64::from(r.daily_goal_ml);
     }
-    Ok(out)
+    out
 }
