@@ -4,6 +4,10 @@
 //! functions + CLI), and with `hydrate` into the WebAssembly that makes pages interactive.
 //! Code is cut by feature; `platform` is the server-only machinery underneath.
 
+// Leptos view types nest deeply; a fresh (non-incremental) build of the test crate
+// needs more than the default 128 levels to lay them out.
+#![recursion_limit = "256"]
+
 pub mod accounts;
 pub mod admin;
 pub mod app;

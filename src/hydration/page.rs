@@ -47,6 +47,7 @@ pub fn WaterQuickAdd(today: WaterToday, add: ServerAction<AddWater>) -> impl Int
             </div>
         </div>
     }
+    .into_any()
 }
 
 #[component]
