@@ -47,6 +47,13 @@ export default defineConfig({
       use: { viewport: { width: 390, height: 844 }, javaScriptEnabled: false, baseURL: `http://127.0.0.1:${DESKTOP_PORT}`, launchOptions: chromium },
     },
     {
+      // Connects the built-in demo provider as the member the phone journey invited.
+      name: 'connections-phone',
+      testMatch: /connections\.spec\.ts/,
+      dependencies: ['phone'],
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${PHONE_PORT}`, launchOptions: chromium },
+    },
+    {
       name: 'health-phone',
       testMatch: /health\.spec\.ts/,
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },

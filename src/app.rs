@@ -7,6 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::admin::AdminPage;
 use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignupPage};
+use crate::connections::ConnectionsPage;
 use crate::dashboard::DashboardPage;
 use crate::goals::{GoalPage, GoalsPage};
 use crate::habits::{HabitPage, HabitsPage};
@@ -75,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/habits/:id") view=HabitPage ssr=SsrMode::Async/>
                 <Route path=path!("/mood") view=MoodPage ssr=SsrMode::Async/>
                 <Route path=path!("/more") view=MorePage ssr=SsrMode::Async/>
+                <Route path=path!("/connections") view=ConnectionsPage ssr=SsrMode::Async/>
                 <Route path=path!("/goals") view=GoalsPage ssr=SsrMode::Async/>
                 <Route path=path!("/goals/:id") view=GoalPage ssr=SsrMode::Async/>
                 <Route path=path!("/journal") view=JournalPage ssr=SsrMode::Async/>

@@ -46,6 +46,19 @@ enum Command {
     },
     /// Measure ingest and page speed on both databases (see README, "Benchmarks").
     Bench(crate::health::bench::BenchArgs),
+    /// Encryption keys of stored secrets.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum KeysCommand {
+    /// Re-encrypt every stored secret under the primary key. With the generated key file, a new
+    /// key is added first and becomes the primary; with VITASYNC_ENCRYPTION_KEYS, put the new
+    /// key first in the list, run this, then drop the old key.
+    Rotate,
 }
 
 #[derive(Subcommand, Debug)]
@@ -180,7 +193,42 @@ async fn execute(cli: Cli) -> Result<(), String> {
             demo(&db, &user, days, intraday).await
         }
         Command::Bench(args) => crate::health::bench::run(&config, args).await,
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => rotate_keys(&config).await,
     }
+}
+
+async fn rotate_keys(config: &Config) -> Result<(), String> {
+    let keys = if std::env::var("VITASYNC_ENCRYPTION_KEYS").is_ok_and(|v| !v.trim().is_empty()) {
+        config.keys.clone()
+    } else {
+        let path = config.data_dir.join("encryption.key");
+        let ring = crate::platform::crypto::KeyRing::rotate_file(&path)?;
+        println!(
+            "added key {} to {} (the older keys stay so nothing is locked out)",
+            ring.primary_id(),
+            path.display()
+        );
+        ring
+    };
+    let db = connect(config).await?;
+    let r = crate::connections::rotate::reseal_all(&db, &keys)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "re-encrypted {} stored token set(s) under key {}",
+        r.resealed,
+        keys.primary_id()
+    );
+    if !r.unreadable.is_empty() {
+        return Err(format!(
+            "{} connection(s) hold tokens no configured key opens: {}",
+            r.unreadable.len(),
+            r.unreadable.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 async fn demo(db: &Db, email: &str, days: u32, intraday: bool) -> Result<(), String> {

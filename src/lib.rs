@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod connections;
 pub mod dashboard;
 pub mod error;
 pub mod goals;
@@ -29,6 +30,8 @@ pub mod workouts;
 
 #[cfg(feature = "ssr")]
 pub mod cli;
+#[cfg(feature = "ssr")]
+pub mod demo_provider;
 #[cfg(feature = "ssr")]
 pub mod platform;
 

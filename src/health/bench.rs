@@ -310,6 +310,7 @@ async fn ceiling(db: &Db, user_id: &str, rows: &[PointRow]) -> Result<(f64, Stri
         connection_id: None,
         source: "user",
         now,
+        events_removed: false,
     };
     match db {
         Db::Sqlite(pool) => {

@@ -88,6 +88,20 @@ pub fn generate(tz: Tz, now: DateTime<Utc>, opts: DemoOptions) -> Vec<Batch> {
     batches
 }
 
+/// One local day of demo data for the person `seed` stands for, the same whatever span is
+/// asked for (the demo provider's data API pages through days with it). Baselines come from
+/// the seed; the day's own variation from the seed and the date. Nothing after `now`.
+pub fn day_batch(tz: Tz, now: DateTime<Utc>, day: NaiveDate, seed: u64, intraday: bool) -> Batch {
+    use chrono::Datelike;
+    let mut base = Rand(StdRng::seed_from_u64(seed));
+    let mut state = State::new(&mut base);
+    let day_seed = seed ^ (day.num_days_from_ce() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rand(StdRng::seed_from_u64(day_seed));
+    let mut batch = Batch::new(PROVIDER, Source::User);
+    state.day(&mut rng, &mut batch, day, tz, now, intraday);
+    batch
+}
+
 fn push(
     batch: &mut Batch,
     now: DateTime<Utc>,

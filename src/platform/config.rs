@@ -32,6 +32,131 @@ pub struct Config {
     /// Cookies get `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
     pub keys: KeyRing,
+    /// Device providers: credentials and endpoint overrides (see [`ProviderSettings`]).
+    pub providers: ProviderSettings,
+}
+
+/// The providers VitaSync can connect to, as configured.
+#[derive(Clone, Debug, Default)]
+pub struct ProviderSettings {
+    /// The built-in demo provider (`VITASYNC_DEMO_PROVIDER`, on unless set to false).
+    pub demo_enabled: bool,
+    /// Where this server reaches its own demo provider (`VITASYNC_DEMO_BASE_URL`); default the
+    /// loopback address it listens on.
+    pub demo_base_url: Option<Url>,
+    /// Per provider id (`whoop`, `strava`, …): `VITASYNC_<ID>_CLIENT_ID` and the rest.
+    pub clients: std::collections::BTreeMap<String, ProviderClient>,
+}
+
+/// One provider's client credentials and optional endpoint overrides (tests and proxies point
+/// these at other servers).
+#[derive(Clone, Default)]
+pub struct ProviderClient {
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub auth_url: Option<Url>,
+    pub token_url: Option<Url>,
+    pub api_url: Option<Url>,
+    pub revoke_url: Option<Url>,
+    /// How far back the first sync reaches (`…_BACKFILL_DAYS`).
+    pub backfill_days: Option<i64>,
+}
+
+impl std::fmt::Debug for ProviderClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        f.debug_struct("ProviderClient")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<set>"),
+            )
+            .field("api_url", &self.api_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Provider ids whose settings are read from the environment.
+pub const CONFIGURABLE_PROVIDERS: &[&str] = &["demo", "whoop", "strava"];
+
+impl ProviderSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let demo_enabled = match var("VITASYNC_DEMO_PROVIDER").as_deref() {
+            None | Some("true" | "1" | "yes" | "on") => true,
+            Some("false" | "0" | "no" | "off") => false,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "VITASYNC_DEMO_PROVIDER",
+                    format!("expected true or false, got {other:?}"),
+                ))
+            }
+        };
+        let demo_base_url = match var("VITASYNC_DEMO_BASE_URL") {
+            Some(raw) => Some(parse_http_url("VITASYNC_DEMO_BASE_URL", &raw)?),
+            None => None,
+        };
+        let mut clients = std::collections::BTreeMap::new();
+        for id in CONFIGURABLE_PROVIDERS {
+            let up = id.to_ascii_uppercase();
+            // Names must outlive the error, so they are leaked once at start-up (a handful).
+            let name = |suffix: &str| -> &'static str {
+                Box::leak(format!("VITASYNC_{up}_{suffix}").into_boxed_str())
+            };
+            let url = |suffix: &str| -> Result<Option<Url>, ConfigError> {
+                let n = name(suffix);
+                var(n).map(|raw| parse_http_url(n, &raw)).transpose()
+            };
+            let backfill_days = match var(name("BACKFILL_DAYS")) {
+                None => None,
+                Some(raw) => match raw.trim().parse::<i64>() {
+                    Ok(d) if (1..=3650).contains(&d) => Some(d),
+                    _ => {
+                        return Err(ConfigError::new(
+                            name("BACKFILL_DAYS"),
+                            format!("expected a number of days from 1 to 3650, got {raw:?}"),
+                        ))
+                    }
+                },
+            };
+            let client = ProviderClient {
+                client_id: var(name("CLIENT_ID")),
+                client_secret: var(name("CLIENT_SECRET")),
+                auth_url: url("AUTH_URL")?,
+                token_url: url("TOKEN_URL")?,
+                api_url: url("API_URL")?,
+                revoke_url: url("REVOKE_URL")?,
+                backfill_days,
+            };
+            if client.client_secret.is_some() && client.client_id.is_none() {
+                return Err(ConfigError::new(
+                    name("CLIENT_ID"),
+                    format!("is missing while VITASYNC_{up}_CLIENT_SECRET is set"),
+                ));
+            }
+            clients.insert(id.to_string(), client);
+        }
+        Ok(Self {
+            demo_enabled,
+            demo_base_url,
+            clients,
+        })
+    }
+
+    pub fn client(&self, id: &str) -> ProviderClient {
+        self.clients.get(id).cloned().unwrap_or_default()
+    }
+}
+
+fn parse_http_url(var: &'static str, raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| ConfigError::new(var, format!("not a valid URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ConfigError::new(
+            var,
+            "must be an http:// or https:// address",
+        ));
+    }
+    Ok(url)
 }
 
 /// Reads a variable, treating an empty value as unset.
@@ -78,12 +203,14 @@ impl Config {
             None => KeyRing::load_or_create(&data_dir.join("encryption.key"))
                 .map_err(|e| ConfigError::new("VITASYNC_ENCRYPTION_KEYS", e))?,
         };
+        let providers = ProviderSettings::from_env()?;
         Ok(Self {
             data_dir,
             database_url,
             public_url,
             secure_cookies,
             keys,
+            providers,
         })
     }
 

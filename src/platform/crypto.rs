@@ -92,6 +92,45 @@ impl KeyRing {
         Self::parse(&spec)
     }
 
+    /// The id of the key that seals new values.
+    pub fn primary_id(&self) -> &str {
+        &self.primary
+    }
+
+    /// The key id a sealed value names (`None` when it is not a sealed value).
+    pub fn key_of(value: &str) -> Option<&str> {
+        let mut parts = value.splitn(3, ':');
+        match (parts.next(), parts.next()) {
+            (Some("v1"), Some(id)) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Key rotation on the embedded default: puts a new random key first in the key file (it
+    /// becomes the primary; the old keys stay so existing values still open) and returns the
+    /// new ring.
+    pub fn rotate_file(path: &Path) -> Result<Self, String> {
+        let old = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let ring = Self::parse(old.trim()).map_err(|e| format!("{}: {e}", path.display()))?;
+        let id = (1..)
+            .map(|n| format!("k{n}"))
+            .find(|id| !ring.keys.contains_key(id))
+            .expect("a free key id");
+        let spec = format!(
+            "{id}:{},{}",
+            B64.encode(Aes256Gcm::generate_key(OsRng)),
+            old.trim()
+        );
+        // Written beside and renamed over: the key file is never half-written.
+        let tmp = path.with_extension("key.new");
+        let _ = std::fs::remove_file(&tmp);
+        write_private(&tmp, &spec).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, path)
+            .map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+        Self::parse(&spec)
+    }
+
     pub fn encrypt(&self, plaintext: &[u8], aad: &[u8]) -> String {
         let cipher = &self.keys[&self.primary];
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);

@@ -1,5 +1,5 @@
 //! Periodic clean-up of rows that only matter for a while: ended sessions and old throttle
-//! counters. Safe to run on several instances at once (plain deletes).
+//! counters, expired OAuth states and spent demo-provider grants. Safe to run on several instances at once (plain deletes).
 
 use chrono::{Duration, Utc};
 
@@ -27,6 +27,8 @@ pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
         .bind(now - Duration::days(30))
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
+    crate::connections::oauth_state::sweep(db, now).await?;
+    crate::demo_provider::grants::sweep(db, now).await?;
     Ok(())
 }
 

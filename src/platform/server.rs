@@ -25,6 +25,8 @@ use super::session_store::DbSessionStore;
 use super::state::AppState;
 use super::{health, housekeeping};
 use crate::app::{shell, App};
+use crate::connections::engine::{self, Engine};
+use crate::connections::registry::Registry;
 
 /// Reads the Leptos runtime configuration: `Leptos.toml` from the working directory when present,
 /// else the copy built into the binary; `LEPTOS_*` variables always win.
@@ -44,10 +46,16 @@ pub async fn prepare(config: Config, leptos_options: LeptosOptions) -> Result<Ap
         .migrate()
         .await
         .map_err(|e| format!("session store migration failed: {e}"))?;
+    // The server reaches itself (the demo provider) on the loopback address it listens on.
+    let port = leptos_options.site_addr.port();
+    let self_url = url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("loopback URL");
+    let registry = Arc::new(Registry::from_config(&config, &self_url));
+    let engine = Arc::new(Engine::new(db.clone(), config.keys.clone(), registry));
     Ok(AppState {
         db,
         config: Arc::new(config),
         leptos_options,
+        engine,
     })
 }
 
@@ -79,6 +87,19 @@ pub fn router(state: AppState) -> Router {
             "/export/health/{file}",
             get(crate::health::export::metric_csv),
         )
+        .route(
+            "/connections/{provider}/connect",
+            axum::routing::post(crate::connections::routes::connect),
+        )
+        .route(
+            "/connections/{provider}/callback",
+            get(crate::connections::routes::callback),
+        )
+        .route(
+            "/demo-provider/authorize",
+            get(crate::demo_provider::authorize::consent_page)
+                .post(crate::demo_provider::authorize::decide),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -95,6 +116,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        // The demo provider's machine-to-machine endpoints: called by OAuth clients with their
+        // own credentials, never with a browser session.
+        .merge(crate::demo_provider::machine_routes())
         .merge(app)
         // Static files, and the 404 page for everything else (which changes nothing).
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -129,6 +153,7 @@ pub async fn serve(state: AppState) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr} (LEPTOS_SITE_ADDR): {e}"))?;
     housekeeping::spawn(state.db.clone());
+    engine::spawn((*state.engine).clone());
     let db = state.db.clone();
     // Registered before "listening" is announced: a SIGTERM right after start-up must still
     // take the graceful path rather than the default (immediate) one.

@@ -7,12 +7,15 @@ use leptos::config::LeptosOptions;
 
 use super::config::Config;
 use super::db::Db;
+use crate::connections::engine::Engine;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    /// Device providers and the sync engine.
+    pub engine: Arc<Engine>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

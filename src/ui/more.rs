@@ -28,11 +28,18 @@ fn More(user: SessionUser) -> impl IntoView {
             </section>
         }
     };
-    let mut account = vec![(
-        "/settings",
-        "Settings",
-        "Profile, time zone, theme, sources",
-    )];
+    let mut account = vec![
+        (
+            "/connections",
+            "Connections",
+            "Devices and apps that send data",
+        ),
+        (
+            "/settings",
+            "Settings",
+            "Profile, time zone, theme, sources",
+        ),
+    ];
     if user.is_admin() {
         account.push(("/admin", "Administration", "Members and invitations"));
     }

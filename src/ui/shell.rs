@@ -60,6 +60,7 @@ pub fn Shell(user: SessionUser, children: Children) -> impl IntoView {
                     <NavItem href="/goals" label="Goals" icon=Icon::Goals class="wide-only"/>
                     <NavItem href="/workouts" label="Workouts" icon=Icon::Workouts class="wide-only"/>
                     <NavItem href="/measurements" label="Log" icon=Icon::Log class="wide-only"/>
+                    <NavItem href="/connections" label="Devices" icon=Icon::Devices class="wide-only"/>
                     <NavItem href="/settings" label="Settings" icon=Icon::Settings class="wide-only"/>
                     <NavItem href="/more" label="More" icon=Icon::More class="phone-only"/>
                     {is_admin.then(|| view! { <NavItem href="/admin" label="Admin" icon=Icon::Admin class="wide-only"/> })}

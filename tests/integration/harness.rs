@@ -40,6 +40,33 @@ macro_rules! both_backends {
     };
 }
 
+/// Like `both_backends!`, with the app also serving on a loopback port (see
+/// [`TestApp::spawn_listening`]).
+#[macro_export]
+macro_rules! both_backends_listening {
+    ($name:ident, $story:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app =
+                    $crate::harness::TestApp::spawn_listening($crate::harness::Backend::Sqlite)
+                        .await;
+                ($story)(app.clone()).await;
+                app.finish().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app =
+                    $crate::harness::TestApp::spawn_listening($crate::harness::Backend::Postgres)
+                        .await;
+                ($story)(app.clone()).await;
+                app.finish().await;
+            }
+        }
+    };
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -141,6 +168,10 @@ impl TestApp {
             secure_cookies: false,
             keys: KeyRing::parse("test:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
                 .expect("test key"),
+            providers: vitasync::platform::config::ProviderSettings {
+                demo_enabled: true,
+                ..Default::default()
+            },
         };
         adjust(&mut config);
         let options = leptos::config::LeptosOptions::builder()
@@ -157,6 +188,30 @@ impl TestApp {
         }
     }
 
+    /// Like [`TestApp::spawn`], and also serving on a loopback port, which the built-in demo
+    /// provider is configured to use (its client reaches it over real HTTP).
+    pub async fn spawn_listening(backend: Backend) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a port");
+        let addr = listener.local_addr().expect("local addr");
+        let app = Self::spawn_with(backend, |c| {
+            c.providers.demo_base_url =
+                Some(url::Url::parse(&format!("http://{addr}/")).expect("url"));
+        })
+        .await;
+        let router = app.router.clone();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .ok();
+        });
+        app
+    }
+
     pub fn db(&self) -> &Db {
         &self.state.db
     }
@@ -169,7 +224,7 @@ impl TestApp {
     pub fn client_from(&self, ip: &str) -> Client {
         Client {
             router: self.router.clone(),
-            cookie: Arc::new(Mutex::new(None)),
+            cookies: Arc::new(Mutex::new(Vec::new())),
             addr: SocketAddr::new(ip.parse().expect("ip"), 50000),
         }
     }
@@ -265,23 +320,52 @@ impl TestResponse {
 #[derive(Clone)]
 pub struct Client {
     router: Router,
-    cookie: Arc<Mutex<Option<String>>>,
+    /// The cookie jar: `(name, value)` pairs (paths are not tracked).
+    cookies: Arc<Mutex<Vec<(String, String)>>>,
     addr: SocketAddr,
 }
 
 impl Client {
     /// The current session cookie (`name=value`), if any.
     pub fn cookie(&self) -> Option<String> {
-        self.cookie.lock().unwrap().clone()
+        self.cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(k, _)| k.ends_with("vitasync_session"))
+            .map(|(k, v)| format!("{k}={v}"))
     }
 
+    /// Sets one cookie (`name=value`); `None` empties the jar.
     pub fn set_cookie(&self, value: Option<String>) {
-        *self.cookie.lock().unwrap() = value;
+        let mut jar = self.cookies.lock().unwrap();
+        match value.as_deref().and_then(|v| v.split_once('=')) {
+            Some((k, v)) => {
+                jar.retain(|(name, _)| name != k);
+                jar.push((k.to_string(), v.to_string()));
+            }
+            None => jar.clear(),
+        }
+    }
+
+    /// Removes one cookie by name.
+    pub fn drop_cookie(&self, name: &str) {
+        self.cookies.lock().unwrap().retain(|(k, _)| k != name);
+    }
+
+    fn cookie_header(&self) -> Option<String> {
+        let jar = self.cookies.lock().unwrap();
+        (!jar.is_empty()).then(|| {
+            jar.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     }
 
     pub async fn send(&self, mut req: Request<Body>) -> TestResponse {
         req.extensions_mut().insert(ConnectInfo(self.addr));
-        if let Some(c) = self.cookie() {
+        if let Some(c) = self.cookie_header() {
             req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
         }
         let res = self
@@ -294,7 +378,12 @@ impl Client {
             let set = set.to_str().unwrap();
             let pair = set.split(';').next().unwrap().trim().to_string();
             let removed = set.contains("Max-Age=0") || pair.ends_with('=');
-            self.set_cookie((!removed).then_some(pair));
+            let name = pair.split('=').next().unwrap_or_default().to_string();
+            if removed {
+                self.drop_cookie(&name);
+            } else {
+                self.set_cookie(Some(pair));
+            }
         }
         let status = res.status();
         let headers = res.headers().clone();

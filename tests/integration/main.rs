@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts_cli;
 mod auth_flow;
+mod connections;
 mod csrf;
 mod goals;
 mod habits;
@@ -19,4 +20,5 @@ mod mood;
 mod readiness;
 mod schema;
 mod sessions;
+mod sync_engine;
 mod throttling;

@@ -217,6 +217,7 @@ pub async fn apply(
         connection_id: batch.connection_id.as_deref(),
         source: batch.source.as_str(),
         now,
+        events_removed: false,
     };
     let started = std::time::Instant::now();
     let report = match db {
@@ -311,4 +312,92 @@ fn merge(mut a: Vec<Touched>, b: Vec<Touched>) -> Vec<Touched> {
         }
     }
     a
+}
+
+/// Deletes everything one provider stored for a user (points, events, their rollups) and brings
+/// the personal records up to date, in one transaction ("disconnect and delete its data").
+pub async fn forget_provider(
+    db: &Db,
+    user_id: &str,
+    provider_id: &str,
+) -> Result<IngestReport, sqlx::Error> {
+    type Span = (String, NaiveDate, NaiveDate);
+    let now = chrono::Utc::now();
+    let ctx = ops::WriteCtx {
+        user_id,
+        provider_id,
+        connection_id: None,
+        source: Source::User.as_str(),
+        now,
+        events_removed: true,
+    };
+    const SPANS: &str = "SELECT metric_type, MIN(local_date), MAX(local_date) FROM daily_rollups \
+        WHERE user_id = $1 AND provider_id = $2 GROUP BY metric_type";
+    const DELETE_POINTS: &str =
+        "DELETE FROM health_metrics WHERE user_id = $1 AND provider_id = $2";
+    const DELETE_EVENTS: &str = "DELETE FROM events WHERE user_id = $1 AND provider_id = $2";
+    // A record of a metric without rollups (structured readings) can still name the provider.
+    const DELETE_LEFT_RECORDS: &str =
+        "DELETE FROM personal_records WHERE user_id = $1 AND provider_id = $2";
+    fn touched(spans: Vec<Span>) -> Vec<Touched> {
+        spans
+            .into_iter()
+            .filter_map(|(m, from, to)| {
+                crate::health::catalogue::metric(&m).map(|info| Touched {
+                    metric: info.id,
+                    from,
+                    to,
+                })
+            })
+            .collect()
+    }
+    let report = match db {
+        Db::Sqlite(pool) => {
+            let mut tx = pool.begin().await?;
+            let spans: Vec<Span> = sqlx::query_as(SPANS)
+                .bind(user_id)
+                .bind(provider_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            for sql in [DELETE_POINTS, DELETE_EVENTS] {
+                sqlx::query(sql)
+                    .bind(user_id)
+                    .bind(provider_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let r = ops::sqlite::finish(&mut tx, &ctx, &[], touched(spans)).await?;
+            sqlx::query(DELETE_LEFT_RECORDS)
+                .bind(user_id)
+                .bind(provider_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            r
+        }
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await?;
+            let spans: Vec<Span> = sqlx::query_as(SPANS)
+                .bind(user_id)
+                .bind(provider_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            for sql in [DELETE_POINTS, DELETE_EVENTS] {
+                sqlx::query(sql)
+                    .bind(user_id)
+                    .bind(provider_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let r = ops::postgres::finish(&mut tx, &ctx, &[], touched(spans)).await?;
+            sqlx::query(DELETE_LEFT_RECORDS)
+                .bind(user_id)
+                .bind(provider_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            r
+        }
+    };
+    Ok(report)
 }

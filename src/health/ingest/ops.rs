@@ -12,6 +12,8 @@ pub struct WriteCtx<'a> {
     pub connection_id: Option<&'a str>,
     pub source: &'a str,
     pub now: DateTime<Utc>,
+    /// Workout records are recomputed even without new events (events were deleted).
+    pub events_removed: bool,
 }
 
 /// Removes one provider's rollups for a span of days, then rebuilds them from the stored points.
@@ -209,7 +211,7 @@ macro_rules! write_ops {
                         records += save_record(conn, ctx, info.id, rule.category(), info.unit, best).await?;
                     }
                 }
-                if !events.is_empty() {
+                if !events.is_empty() || ctx.events_removed {
                     for (category, activity, column, unit) in EVENT_RECORDS {
                         let best: Option<(f64, DateTime<Utc>, String)> =
                             sqlx::query_as(&event_record_query(*activity, column))

@@ -15,7 +15,8 @@ pub fn OverviewTiles() -> impl IntoView {
                         <section class="card">
                             <EmptyState title="No readings yet"
                                 message="Readings from your devices appear here once they sync. You can also add measurements such as weight or blood pressure yourself.">
-                                <a class="btn btn-primary" href="/measurements">"Add a measurement"</a>
+                                <a class="btn btn-primary" href="/connections">"Connect a device"</a>
+                                <a class="btn btn-secondary" href="/measurements">"Add a measurement"</a>
                             </EmptyState>
                         </section>
                     }.into_any(),

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { shot, signIn } from './helpers';
+
+// Runs after the phone journey, on its server: the member it invited has no health data yet.
+const MEMBER = { email: 'mia@example.com', password: 'member-password-1' };
+
+test('connect the demo provider, watch the first sync, see the data, disconnect', async ({ page }, info) => {
+  await signIn(page, MEMBER);
+  await expect(page.getByText('No readings yet')).toBeVisible();
+
+  // Today's empty state leads to Connections.
+  await page.getByRole('link', { name: 'Connect a device' }).click();
+  await expect(page.getByRole('heading', { name: 'Connections', level: 1 })).toBeVisible();
+  const card = page.locator('section[data-provider="demo"]');
+  await expect(card.locator('.status-pill')).toHaveText('Not connected');
+  await shot(page, info.project.name, 'connections-empty');
+
+  // Connect → the provider's consent page → back, with the first sync running.
+  await card.getByRole('button', { name: 'Connect VitaSync Demo' }).click();
+  await expect(page.getByRole('heading', { name: /Allow VitaSync to read your VitaSync Demo data/ })).toBeVisible();
+  await expect(page.getByText(MEMBER.email)).toBeVisible();
+  await shot(page, info.project.name, 'demo-consent');
+  await page.getByRole('button', { name: 'Allow access' }).click();
+  await expect(page).toHaveURL(/\/connections\?connected=demo/);
+  await expect(page.getByText('VitaSync Demo is connected.')).toBeVisible();
+
+  // The page follows the sync on its own (no reload) until it is done.
+  await expect(card.locator('.status-pill')).toHaveText('Connected', { timeout: 60_000 });
+  await expect(card.locator('.sync-progress')).toContainText(/Last sync brought [\d,]+ items/);
+  await expect(card.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+  await shot(page, info.project.name, 'connections-synced');
+
+  // The data is on Today.
+  await page.goto('/');
+  await expect(page.locator('a.tile[data-metric="steps"]')).toBeVisible();
+  await expect(page.locator('a.tile[data-metric="steps"] .tile-source')).toHaveText('Demo data');
+  await shot(page, info.project.name, 'today-after-sync');
+
+  // Disconnect (keeping the data).
+  await page.goto('/connections');
+  await card.getByText('Disconnect VitaSync Demo…').click();
+  await card.getByRole('button', { name: 'Disconnect', exact: true }).click();
+  await expect(card.locator('.status-pill')).toHaveText('Disconnected');
+  await expect(card.getByRole('button', { name: 'Connect VitaSync Demo' })).toBeVisible();
+  await page.goto('/');
+  await expect(page.locator('a.tile[data-metric="steps"]')).toBeVisible();
+});

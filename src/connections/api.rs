@@ -1,0 +1,178 @@
+//! Server functions of the Connections screen.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A running or finished sync, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    pub kind: String,
+    pub status: String,
+    pub items: i64,
+    pub error: Option<String>,
+    pub when: Option<String>,
+}
+
+/// One provider on the Connections page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProviderCard {
+    pub id: String,
+    pub name: String,
+    pub blurb: String,
+    pub data_types: Vec<String>,
+    /// Client credentials present on this server.
+    pub configured: bool,
+    /// `not_connected`, `active`, `syncing`, `error` or `disconnected`.
+    pub status: String,
+    pub account: Option<String>,
+    pub last_synced: Option<String>,
+    pub last_error: Option<String>,
+    pub job: Option<JobView>,
+    /// For administrators of an unconfigured provider: the variables to set.
+    pub setup_hint: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionsView {
+    pub providers: Vec<ProviderCard>,
+    /// Some sync is queued or running (the page keeps itself up to date meanwhile).
+    pub busy: bool,
+}
+
+#[server(prefix = "/api", endpoint = "connections/list")]
+pub async fn list_connections() -> Result<ConnectionsView, AppError> {
+    use crate::connections::{jobs, repo};
+    use crate::health::catalogue;
+    use crate::platform::request::RequestCtx;
+    use crate::ui::time::local_datetime;
+
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let db = ctx.db();
+    let tz = &auth.user.timezone;
+    let conns = repo::for_user(db, &auth.user.id).await?;
+    let latest = jobs::latest_for_user(db, &auth.user.id).await?;
+    let mut busy = false;
+    let providers = ctx
+        .state
+        .engine
+        .registry
+        .all()
+        .iter()
+        .map(|p| {
+            let info = p.info();
+            let conn = conns.iter().find(|c| c.provider_id == info.id);
+            let job = conn.and_then(|c| latest.iter().find(|j| j.connection_id == c.id));
+            let open = job.is_some_and(|j| j.status == "pending" || j.status == "running");
+            busy |= open;
+            let status = match conn {
+                None => "not_connected",
+                Some(c) if c.status == "active" && open => "syncing",
+                Some(c) => c.status.as_str(),
+            }
+            .to_string();
+            let mut data_types: Vec<String> = info
+                .metrics
+                .iter()
+                .filter_map(|m| catalogue::metric(m).map(|i| i.label.to_string()))
+                .collect();
+            data_types.extend(info.events.iter().map(|e| format!("{}s", capitalize(e))));
+            let up = info.id.to_ascii_uppercase();
+            ProviderCard {
+                id: info.id.to_string(),
+                name: info.name.to_string(),
+                blurb: info.blurb.to_string(),
+                data_types,
+                configured: p.endpoints().is_some(),
+                status,
+                account: conn.and_then(|c| c.provider_user_id.clone()),
+                last_synced: conn
+                    .and_then(|c| c.last_synced_at)
+                    .map(|t| local_datetime(t, tz)),
+                last_error: conn.and_then(|c| c.last_error.clone()),
+                job: job.map(|j| JobView {
+                    kind: j.kind.clone(),
+                    status: j.status.clone(),
+                    items: j.metrics_synced,
+                    error: j.error.clone(),
+                    when: j
+                        .completed_at
+                        .or(j.started_at)
+                        .map(|t| local_datetime(t, tz)),
+                }),
+                setup_hint: (p.endpoints().is_none() && auth.user.is_admin()).then(|| {
+                    format!("Set VITASYNC_{up}_CLIENT_ID and VITASYNC_{up}_CLIENT_SECRET, then restart.")
+                }),
+            }
+        })
+        .collect();
+    Ok(ConnectionsView { providers, busy })
+}
+
+#[cfg(feature = "ssr")]
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "connections/sync")]
+pub async fn sync_now(provider: String) -> Result<(), AppError> {
+    use crate::connections::repo;
+    use crate::platform::request::RequestCtx;
+
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let conn = repo::find(ctx.db(), &auth.user.id, &provider)
+        .await?
+        .filter(|c| c.status != "disconnected" && c.encrypted_tokens.is_some())
+        .ok_or_else(|| AppError::NotFound("That provider is not connected.".into()))?;
+    if conn.status == "error" {
+        return Err(AppError::Conflict(
+            "This connection needs to be reconnected before it can sync.".into(),
+        ));
+    }
+    // Already queued or running: nothing to add, and no error either (a double tap).
+    ctx.state
+        .engine
+        .request_sync(&conn, chrono::Utc::now())
+        .await?;
+    ctx.redirect("/connections");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "connections/disconnect")]
+pub async fn disconnect(provider: String, delete_data: Option<String>) -> Result<(), AppError> {
+    use crate::connections::{oauth, repo};
+    use crate::health::ingest;
+    use crate::platform::request::RequestCtx;
+
+    let ctx = RequestCtx::capture()?;
+    let auth = ctx.require_user()?;
+    let db = ctx.db();
+    let engine = &ctx.state.engine;
+    let conn = repo::find(db, &auth.user.id, &provider)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That provider is not connected.".into()))?;
+    // Revoke at the provider first (best effort: the tokens are deleted whatever it says).
+    if let (Some(Ok(tokens)), Some(p)) = (
+        conn.tokens(&ctx.state.config.keys),
+        engine.registry.get(&provider),
+    ) {
+        if let Some(ep) = p.endpoints() {
+            if let Err(e) = oauth::revoke(p.as_ref(), ep, &engine.http, &tokens).await {
+                tracing::warn!(provider = %provider, error = %e, "revocation at the provider failed");
+            }
+        }
+    }
+    repo::disconnect(db, &conn, chrono::Utc::now()).await?;
+    if delete_data.is_some_and(|v| v == "on" || v == "true") {
+        ingest::forget_provider(db, &auth.user.id, &provider).await?;
+    }
+    ctx.redirect("/connections");
+    Ok(())
+}

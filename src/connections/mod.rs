@@ -1,0 +1,32 @@
+//! Connected devices: the provider framework, the OAuth connect flow, sealed tokens, and the
+//! sync engine that keeps data arriving. `api` and `page` are the Connections screen.
+
+pub mod api;
+pub mod page;
+
+#[cfg(feature = "ssr")]
+pub mod engine;
+#[cfg(feature = "ssr")]
+pub mod hooks;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod oauth;
+#[cfg(feature = "ssr")]
+pub mod oauth_state;
+#[cfg(feature = "ssr")]
+pub mod provider;
+#[cfg(feature = "ssr")]
+pub mod providers;
+#[cfg(feature = "ssr")]
+pub mod registry;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod rotate;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod tokens;
+
+pub use page::ConnectionsPage;

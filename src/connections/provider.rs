@@ -1,0 +1,215 @@
+//! What every provider implements, and the facts it declares about itself.
+//!
+//! The engine owns everything generic (OAuth, token refresh, paging loop, retries, ingest); a
+//! provider only knows its endpoints and how its payloads map onto our metrics and events.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use crate::health::ingest::Batch;
+
+/// How a provider authorizes us.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthKind {
+    OAuth2,
+}
+
+/// Where the client sends its credentials on the token endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// HTTP Basic (RFC 6749 §2.3.1's preferred way).
+    Basic,
+    /// `client_id` / `client_secret` form fields (WHOOP, Strava; public clients).
+    RequestBody,
+}
+
+/// The fixed facts a provider declares.
+#[derive(Clone, Debug)]
+pub struct ProviderInfo {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// One line for the Connections page.
+    pub blurb: &'static str,
+    pub auth: AuthKind,
+    pub client_auth: ClientAuth,
+    /// PKCE (S256) is sent whenever the provider supports it.
+    pub pkce: bool,
+    pub scopes: &'static [&'static str],
+    /// Scheduled syncs run at most this often.
+    pub min_interval: Duration,
+    /// How far back the first sync reaches unless configured otherwise.
+    pub backfill_days: i64,
+    /// Metric types and event types it supplies (names from the catalogue).
+    pub metrics: &'static [&'static str],
+    pub events: &'static [&'static str],
+    /// Whether it pushes notifications (webhooks) besides being polled.
+    pub pushes: bool,
+}
+
+/// Endpoints and client credentials of a configured provider.
+#[derive(Clone)]
+pub struct Endpoints {
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub auth_url: Url,
+    pub token_url: Url,
+    pub revoke_url: Option<Url>,
+    pub api_url: Url,
+}
+
+impl std::fmt::Debug for Endpoints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoints")
+            .field("client_id", &self.client_id)
+            .field("auth_url", &self.auth_url.as_str())
+            .field("token_url", &self.token_url.as_str())
+            .field("api_url", &self.api_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The time span one job covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+/// One page of normalized data and where the next page starts (`None` when done).
+#[derive(Debug)]
+pub struct FetchedPage {
+    pub batch: Batch,
+    pub next: Option<String>,
+}
+
+/// Why a provider call failed, as the engine needs to know it.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum FetchError {
+    /// 401: the access token is no longer accepted (refresh, then retry once).
+    #[error("the provider no longer accepts the access token")]
+    Unauthorized,
+    /// The grant itself is gone (revoked refresh token, removed app): the user must reconnect.
+    #[error("access was revoked at the provider")]
+    Revoked,
+    /// 429: try again after the given wait (the provider's `Retry-After` when it sent one).
+    #[error("rate limited by the provider")]
+    RateLimited { retry_after: Option<Duration> },
+    /// Network trouble or a 5xx: retry with backoff.
+    #[error("temporary failure: {0}")]
+    Transient(String),
+    /// Anything retrying will not fix (4xx, a payload we cannot read).
+    #[error("{0}")]
+    Permanent(String),
+}
+
+#[async_trait]
+pub trait Provider: Send + Sync {
+    fn info(&self) -> &ProviderInfo;
+
+    /// `None` when the provider has no client credentials here ("not configured").
+    fn endpoints(&self) -> Option<&Endpoints>;
+
+    /// Fetches the page at `cursor` (`None` = the first) of the data in `window`.
+    async fn fetch_page(
+        &self,
+        http: &reqwest::Client,
+        access_token: &str,
+        window: Window,
+        cursor: Option<&str>,
+    ) -> Result<FetchedPage, FetchError>;
+
+    /// The account id at the provider, asked once after connecting (shown on the page).
+    async fn account_id(
+        &self,
+        _http: &reqwest::Client,
+        _access_token: &str,
+    ) -> Result<Option<String>, FetchError> {
+        Ok(None)
+    }
+}
+
+/// GETs a JSON document with a bearer token, mapping HTTP failures onto [`FetchError`].
+pub async fn get_json<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: Url,
+    access_token: &str,
+) -> Result<T, FetchError> {
+    let res = http
+        .get(url)
+        .bearer_auth(access_token)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| FetchError::Transient(format!("could not reach the provider ({e})")))?;
+    let status = res.status();
+    if status == reqwest::StatusCode::UNAUTHORIZED {
+        return Err(FetchError::Unauthorized);
+    }
+    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        return Err(FetchError::RateLimited {
+            retry_after: retry_after(res.headers()),
+        });
+    }
+    if status.is_server_error() {
+        return Err(FetchError::Transient(format!(
+            "the provider answered {status}"
+        )));
+    }
+    if !status.is_success() {
+        return Err(FetchError::Permanent(format!(
+            "the provider refused the request ({status})"
+        )));
+    }
+    res.json::<T>()
+        .await
+        .map_err(|e| FetchError::Permanent(format!("unreadable answer from the provider ({e})")))
+}
+
+/// `Retry-After` as seconds (the form providers send); an HTTP date is read as well.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let raw = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = raw.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = DateTime::parse_from_rfc2822(raw).ok()?;
+    let wait = when.with_timezone(&Utc) - Utc::now();
+    Some(Duration::from_secs(wait.num_seconds().max(0) as u64))
+}
+
+/// `base` + `path`, keeping any path prefix `base` has (`https://x/developer` + `v2/cycle`).
+pub fn join(base: &Url, path: &str) -> Url {
+    let mut s = base.as_str().trim_end_matches('/').to_string();
+    s.push('/');
+    s.push_str(path.trim_start_matches('/'));
+    Url::parse(&s).unwrap_or_else(|_| base.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("retry-after", "42".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(42)));
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn join_keeps_the_base_path() {
+        let base = Url::parse("https://api.example.com/developer/").unwrap();
+        assert_eq!(
+            join(&base, "/v2/cycle").as_str(),
+            "https://api.example.com/developer/v2/cycle"
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per provider: its declared facts, endpoints and payload mapping.
+
+pub mod demo;

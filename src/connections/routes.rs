@@ -1,0 +1,253 @@
+//! The browser side of connecting: `POST /connections/{provider}/connect` sends the browser to
+//! the provider's consent page; `GET /connections/{provider}/callback` (one exact URL per
+//! provider, which defeats mix-up attacks) checks the state, exchanges the code, stores the
+//! tokens sealed, queues the first sync and returns to the Connections page. Every failure
+//! lands there too, with a reason, and stores nothing.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use chrono::Utc;
+
+use super::oauth_state::{self, NewState, StateError};
+use super::{oauth, repo};
+use crate::platform::current_user::Authenticated;
+use crate::platform::ids::random_token;
+use crate::platform::state::AppState;
+
+fn see_other(location: &str) -> Response {
+    let mut res = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn failed(provider: &str, code: &str) -> Response {
+    see_other(&format!("/connections?failed={code}&provider={provider}"))
+}
+
+/// The address the browser used to reach us: the public URL when configured, else its Host.
+fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(origin) = state.config.public_origin() {
+        return origin;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    format!("http://{host}")
+}
+
+pub fn callback_url(base: &str, provider_id: &str) -> String {
+    format!("{base}/connections/{provider_id}/callback")
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn state_cookie(state: &AppState, provider_id: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={value}; Path=/connections/{provider_id}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+        oauth_state::cookie_name(provider_id)
+    );
+    HeaderValue::from_str(&cookie).expect("cookie is ASCII")
+}
+
+pub async fn connect(
+    State(state): State<AppState>,
+    auth: Option<Extension<Authenticated>>,
+    Path(provider_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(Extension(auth)) = auth else {
+        return see_other("/login?next=/connections");
+    };
+    let Some(provider) = state.engine.registry.get(&provider_id) else {
+        return failed("unknown", "unavailable");
+    };
+    let Some(ep) = provider.endpoints() else {
+        return failed(&provider_id, "unavailable");
+    };
+    let redirect_uri = callback_url(&base_url(&state, &headers), &provider_id);
+    let req = oauth::authorization_request(provider.as_ref(), ep, &redirect_uri);
+    let browser_value = random_token();
+    let saved = oauth_state::save(
+        &state.db,
+        &state.config.keys,
+        NewState {
+            state: &req.state,
+            browser_value: &browser_value,
+            user_id: &auth.user.id,
+            auth_session_id: &auth.auth_session_id,
+            provider_id: &provider_id,
+            pkce_verifier: req.pkce_verifier.as_deref(),
+            redirect_uri: &redirect_uri,
+        },
+        Utc::now(),
+    )
+    .await;
+    if let Err(e) = saved {
+        tracing::error!(error = %e, "could not save OAuth state");
+        return failed(&provider_id, "internal");
+    }
+    // The demo provider's consent page is on this server, wherever the browser reached it.
+    let location = if provider_id == super::providers::demo::ID {
+        req.url[url::Position::BeforePath..].to_string()
+    } else {
+        req.url.to_string()
+    };
+    let mut res = see_other(&location);
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        state_cookie(
+            &state,
+            &provider_id,
+            &browser_value,
+            oauth_state::LIFETIME_MINUTES * 60,
+        ),
+    );
+    res
+}
+
+pub async fn callback(
+    State(state): State<AppState>,
+    auth: Option<Extension<Authenticated>>,
+    Path(provider_id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let mut res = finish_callback(&state, auth.map(|a| a.0), &provider_id, &q, &headers).await;
+    // The state cookie has done its job either way.
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        state_cookie(&state, &provider_id, "", 0),
+    );
+    res
+}
+
+async fn finish_callback(
+    state: &AppState,
+    auth: Option<Authenticated>,
+    provider_id: &str,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Response {
+    let Some(provider) = state.engine.registry.get(provider_id) else {
+        return failed("unknown", "unavailable");
+    };
+    let Some(ep) = provider.endpoints() else {
+        return failed(provider_id, "unavailable");
+    };
+    let Some(state_value) = q.get("state").filter(|s| !s.is_empty()) else {
+        return failed(provider_id, StateError::Unknown.code());
+    };
+    let now = Utc::now();
+    let browser = cookie_value(headers, &oauth_state::cookie_name(provider_id));
+    let verified = match oauth_state::consume(
+        &state.db,
+        &state.config.keys,
+        state_value,
+        provider_id,
+        auth.as_ref().map(|a| a.auth_session_id.as_str()),
+        browser.as_deref(),
+        now,
+    )
+    .await
+    {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            tracing::warn!(provider = provider_id, reason = ?e, "OAuth callback refused");
+            return failed(provider_id, e.code());
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not read OAuth state");
+            return failed(provider_id, "internal");
+        }
+    };
+    let Some(auth) = auth.filter(|a| a.user.id == verified.user_id) else {
+        return failed(provider_id, StateError::Mismatch.code());
+    };
+    if let Some(err) = q.get("error") {
+        let code = if err == "access_denied" {
+            "denied"
+        } else {
+            "provider"
+        };
+        return failed(provider_id, code);
+    }
+    let Some(code) = q.get("code").filter(|c| !c.is_empty()) else {
+        return failed(provider_id, "provider");
+    };
+    let http = &state.engine.http;
+    let tokens = match oauth::exchange_code(
+        provider.as_ref(),
+        ep,
+        http,
+        &verified.redirect_uri,
+        code,
+        verified.pkce_verifier,
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(provider = provider_id, error = %e, "code exchange failed");
+            return failed(provider_id, "exchange");
+        }
+    };
+    let account = provider
+        .account_id(http, &tokens.access_token)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(provider = provider_id, error = %e, "could not read the account id");
+            None
+        });
+    let saved = repo::save_connected(
+        &state.db,
+        &state.config.keys,
+        repo::Connected {
+            workspace_id: &auth.user.workspace_id,
+            user_id: &auth.user.id,
+            provider_id,
+            tokens: &tokens,
+            account_id: account.as_deref(),
+            scopes: provider.info().scopes,
+        },
+        now,
+    )
+    .await;
+    let conn = match saved {
+        Ok(id) => repo::get(&state.db, &id).await.ok().flatten(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not store the connection");
+            None
+        }
+    };
+    let Some(conn) = conn else {
+        return failed(provider_id, "internal");
+    };
+    if let Err(e) = state.engine.request_sync(&conn, now).await {
+        tracing::error!(error = %e, "could not queue the first sync");
+    }
+    tracing::info!(user = %auth.user.id, provider = provider_id, "provider connected");
+    see_other(&format!("/connections?connected={provider_id}"))
+}
