@@ -147,7 +147,7 @@ pub async fn sync_now(provider: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "connections/disconnect")]
 pub async fn disconnect(provider: String, delete_data: Option<String>) -> Result<(), AppError> {
-    use crate::connections::{oauth, repo};
+    use crate::connections::repo;
     use crate::health::ingest;
     use crate::platform::request::RequestCtx;
 
@@ -163,10 +163,8 @@ pub async fn disconnect(provider: String, delete_data: Option<String>) -> Result
         conn.tokens(&ctx.state.config.keys),
         engine.registry.get(&provider),
     ) {
-        if let Some(ep) = p.endpoints() {
-            if let Err(e) = oauth::revoke(p.as_ref(), ep, &engine.http, &tokens).await {
-                tracing::warn!(provider = %provider, error = %e, "revocation at the provider failed");
-            }
+        if let Err(e) = p.revoke(&engine.http, &tokens).await {
+            tracing::warn!(provider = %provider, error = %e, "revocation at the provider failed");
         }
     }
     repo::disconnect(db, &conn, chrono::Utc::now()).await?;

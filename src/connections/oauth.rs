@@ -147,7 +147,7 @@ pub async fn refresh(
 /// the caller deletes the tokens whatever happens here. (A plain form post: the oauth2 crate
 /// refuses non-HTTPS revocation URLs, and the demo provider is reached over loopback HTTP.)
 pub async fn revoke(
-    provider: &dyn Provider,
+    info: &super::provider::ProviderInfo,
     ep: &Endpoints,
     http: &reqwest::Client,
     tokens: &TokenSet,
@@ -161,7 +161,7 @@ pub async fn revoke(
     };
     let mut form = vec![("token", token), ("token_type_hint", hint)];
     let mut req = http.post(url);
-    match (provider.info().client_auth, &ep.client_secret) {
+    match (info.client_auth, &ep.client_secret) {
         (ClientAuth::Basic, Some(secret)) => {
             req = req.basic_auth(&ep.client_id, Some(secret));
         }

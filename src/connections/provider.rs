@@ -121,6 +121,19 @@ pub trait Provider: Send + Sync {
         cursor: Option<&str>,
     ) -> Result<FetchedPage, FetchError>;
 
+    /// Withdraws VitaSync's access at the provider (disconnect). The default is an RFC 7009
+    /// revocation request when the provider has a revocation endpoint.
+    async fn revoke(
+        &self,
+        http: &reqwest::Client,
+        tokens: &super::tokens::TokenSet,
+    ) -> Result<(), String> {
+        match self.endpoints() {
+            Some(ep) => super::oauth::revoke(self.info(), ep, http, tokens).await,
+            None => Ok(()),
+        }
+    }
+
     /// The account id at the provider, asked once after connecting (shown on the page).
     async fn account_id(
         &self,

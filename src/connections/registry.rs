@@ -6,6 +6,7 @@ use url::Url;
 
 use super::provider::Provider;
 use super::providers::demo::Demo;
+use super::providers::whoop::Whoop;
 use crate::platform::config::Config;
 
 pub struct Registry {
@@ -26,6 +27,8 @@ impl Registry {
                 .unwrap_or_else(|| self_url.clone());
             providers.push(Arc::new(Demo::new(&base)));
         }
+        // Real providers are always listed; without credentials they show as not configured.
+        providers.push(Arc::new(Whoop::new(&settings.client("whoop"))));
         let backfill = settings
             .clients
             .iter()

@@ -75,32 +75,28 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-/// Checks a request; `Err` is the error page to show.
+/// Checks a request; `Err` says what is wrong with it.
 fn check(
     state: &AppState,
     headers: &HeaderMap,
     q: &HashMap<String, String>,
-) -> Result<Request, Response> {
+) -> Result<Request, &'static str> {
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     if get("client_id") != CLIENT_ID {
-        return Err(refuse(
-            "The application asking for access is not known to the demo provider.",
-        ));
+        return Err("The application asking for access is not known to the demo provider.");
     }
     let expected = callback_url(&base_url(state, headers), "demo");
     if get("redirect_uri") != expected {
-        return Err(refuse(
-            "The address to return to is not this server's demo callback.",
-        ));
+        return Err("The address to return to is not this server's demo callback.");
     }
     if get("response_type") != "code" {
-        return Err(refuse("Only the authorization code flow is supported."));
+        return Err("Only the authorization code flow is supported.");
     }
     if get("code_challenge_method") != "S256" || get("code_challenge").len() != 43 {
-        return Err(refuse("A PKCE code challenge (S256) is required."));
+        return Err("A PKCE code challenge (S256) is required.");
     }
     if get("state").is_empty() {
-        return Err(refuse("The request has no state value."));
+        return Err("The request has no state value.");
     }
     Ok(Request {
         redirect_uri: expected,
@@ -147,7 +143,7 @@ pub async fn consent_page(
     };
     let req = match check(&state, &headers, &q) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(reason) => return refuse(reason),
     };
     let requested: Vec<&str> = req
         .scope
@@ -201,7 +197,7 @@ pub async fn decide(
     };
     let req = match check(&state, &headers, &form) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(reason) => return refuse(reason),
     };
     let state_q: String = url::form_urlencoded::byte_serialize(req.state.as_bytes()).collect();
     if form.get("decision").map(String::as_str) != Some("allow") {

@@ -1,3 +1,4 @@
 //! One module per provider: its declared facts, endpoints and payload mapping.
 
 pub mod demo;
+pub mod whoop;
