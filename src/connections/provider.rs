@@ -150,6 +150,16 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(
     url: Url,
     access_token: &str,
 ) -> Result<T, FetchError> {
+    get_json_with(http, url, access_token, retry_after).await
+}
+
+/// Like [`get_json`], with the provider's own reading of how long a 429 asks us to wait.
+pub async fn get_json_with<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: Url,
+    access_token: &str,
+    wait_of: fn(&reqwest::header::HeaderMap) -> Option<Duration>,
+) -> Result<T, FetchError> {
     let res = http
         .get(url)
         .bearer_auth(access_token)
@@ -163,7 +173,7 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(
     }
     if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
         return Err(FetchError::RateLimited {
-            retry_after: retry_after(res.headers()),
+            retry_after: wait_of(res.headers()),
         });
     }
     if status.is_server_error() {

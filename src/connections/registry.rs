@@ -6,6 +6,7 @@ use url::Url;
 
 use super::provider::Provider;
 use super::providers::demo::Demo;
+use super::providers::strava::Strava;
 use super::providers::whoop::Whoop;
 use crate::platform::config::Config;
 
@@ -29,6 +30,7 @@ impl Registry {
         }
         // Real providers are always listed; without credentials they show as not configured.
         providers.push(Arc::new(Whoop::new(&settings.client("whoop"))));
+        providers.push(Arc::new(Strava::new(&settings.client("strava"))));
         let backfill = settings
             .clients
             .iter()

@@ -82,7 +82,13 @@ pub async fn connect(
         return see_other("/login?next=/connections");
     };
     let Some(provider) = state.engine.registry.get(&provider_id) else {
-        return failed("unknown", "unavailable");
+        let known = state
+            .engine
+            .registry
+            .all()
+            .iter()
+            .any(|p| p.info().id == provider_id);
+        return failed(if known { &provider_id } else { "unknown" }, "unavailable");
     };
     let Some(ep) = provider.endpoints() else {
         return failed(&provider_id, "unavailable");

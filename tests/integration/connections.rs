@@ -138,6 +138,21 @@ both_backends_listening!(
         );
         assert_eq!(demo.job.as_ref().unwrap().status, "completed");
         assert!(!view.busy);
+        // Providers without credentials are listed, as not configured, with a hint for admins.
+        for id in ["whoop", "strava"] {
+            let p = view.providers.iter().find(|p| p.id == id).unwrap();
+            assert!(!p.configured && p.status == "not_connected");
+            assert!(p
+                .setup_hint
+                .as_deref()
+                .unwrap()
+                .contains(&format!("VITASYNC_{}_CLIENT_ID", id.to_uppercase())));
+        }
+        let res = c.post_form_html("/connections/whoop/connect", &[]).await;
+        assert_eq!(
+            res.header("location").as_deref(),
+            Some("/connections?failed=unavailable&provider=whoop")
+        );
         assert!(!serde_json::to_string(&view)
             .unwrap()
             .contains(&sealed[8..20]));

@@ -1,4 +1,5 @@
 //! One module per provider: its declared facts, endpoints and payload mapping.
 
 pub mod demo;
+pub mod strava;
 pub mod whoop;
