@@ -18,6 +18,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::both_backends;
 use crate::harness::TestApp;
 
+/// (id, activity type, distance, kcal, average heart rate)
+type EventRow = (String, String, Option<f64>, Option<f64>, Option<i32>);
+
 fn fixture(name: &str) -> Value {
     let p = format!(
         "{}/tests/fixtures/strava/{name}",
@@ -125,7 +128,7 @@ both_backends!(
             .unwrap()
             .unwrap();
         assert_eq!(outcome, Outcome::Completed { items: 4 });
-        let rows: Vec<(String, String, Option<f64>, Option<f64>, Option<i32>)> = with_db!(app.db(), pool => sqlx::query_as(
+        let rows: Vec<EventRow> = with_db!(app.db(), pool => sqlx::query_as(
         "SELECT provider_event_id, activity_type, distance_meters, calories_kcal, avg_heart_rate FROM events WHERE provider_id = 'strava' ORDER BY started_at")
         .fetch_all(pool).await).unwrap();
         assert_eq!(
