@@ -120,6 +120,22 @@ fn ProviderList(
     .into_any()
 }
 
+/// 43724 → "43,724".
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 fn status_label(status: &str) -> (&'static str, &'static str) {
     match status {
         "active" => ("Connected", "status-good"),
@@ -149,10 +165,10 @@ fn ProviderItem(
                 format!("Waiting to retry: {}", j.error.clone().unwrap_or_default())
             }
             "pending" => "Sync queued…".to_string(),
-            "running" => format!("Syncing… {} items so far", j.items),
+            "running" => format!("Syncing… {} items so far", thousands(j.items)),
             "completed" => format!(
                 "Last sync brought {} items{}",
-                j.items,
+                thousands(j.items),
                 j.when
                     .as_ref()
                     .map(|w| format!(" ({w})"))
@@ -230,4 +246,16 @@ fn ProviderItem(
         </section>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(43_724), "43,724");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
 }
