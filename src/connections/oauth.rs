@@ -135,11 +135,12 @@ pub async fn refresh(
         return Err(FetchError::Revoked);
     };
     let c = client(provider, ep, None);
-    let res = c
-        .exchange_refresh_token(&RefreshToken::new(refresh.to_string()))
-        .request_async(http)
-        .await
-        .map_err(classify)?;
+    let refresh_token = RefreshToken::new(refresh.to_string());
+    let mut req = c.exchange_refresh_token(&refresh_token);
+    for scope in provider.info().refresh_scopes {
+        req = req.add_scope(Scope::new(scope.to_string()));
+    }
+    let res = req.request_async(http).await.map_err(classify)?;
     Ok(token_set(&res, Some(refresh), Utc::now()))
 }
 

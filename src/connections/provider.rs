@@ -47,6 +47,9 @@ pub struct ProviderInfo {
     pub events: &'static [&'static str],
     /// Whether it pushes notifications (webhooks) besides being polled.
     pub pushes: bool,
+    /// Scopes a refresh request must repeat (WHOOP asks for `offline` to issue a new refresh
+    /// token).
+    pub refresh_scopes: &'static [&'static str],
 }
 
 /// Endpoints and client credentials of a configured provider.

@@ -211,3 +211,107 @@ fn serve_stops_cleanly_on_sigterm() {
         "{rest:?}"
     );
 }
+
+/// `vitasync keys rotate` on the zero-setup key file: a new primary key is added, the old one
+/// kept, and every stored token re-sealed under the new key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_rotate_adds_a_key_and_reseals_every_token() {
+    use vitasync::connections::repo::{self, Connected};
+    use vitasync::connections::tokens::TokenSet;
+    use vitasync::platform::crypto::KeyRing;
+    use vitasync::platform::db::Db;
+
+    let dir = tempfile::tempdir().unwrap();
+    let boot = vitasync(
+        dir.path(),
+        &[],
+        &[
+            "admin",
+            "bootstrap",
+            "--workspace",
+            "Acme",
+            "--email",
+            "root@example.com",
+            "--password",
+            "root-password",
+        ],
+    );
+    assert!(
+        boot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&boot.stderr)
+    );
+    let key_file = dir.path().join("data/encryption.key");
+    let before = KeyRing::load_or_create(&key_file).unwrap();
+    let db = Db::connect(&format!(
+        "sqlite://{}/data/vitasync.db",
+        dir.path().display()
+    ))
+    .await
+    .unwrap();
+    let (user, workspace): (String, String) = vitasync::with_db!(&db, pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
+    let tokens = TokenSet {
+        access_token: "access".into(),
+        refresh_token: Some("refresh".into()),
+        expires_at: None,
+    };
+    let id = repo::save_connected(
+        &db,
+        &before,
+        Connected {
+            workspace_id: &workspace,
+            user_id: &user,
+            provider_id: "demo",
+            tokens: &tokens,
+            account_id: None,
+            scopes: &[],
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    db.close().await;
+
+    let out = vitasync(dir.path(), &[], &["keys", "rotate"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("re-encrypted 1 stored token set(s) under key k2"),
+        "{said}"
+    );
+    let spec = std::fs::read_to_string(&key_file).unwrap();
+    assert!(
+        spec.starts_with("k2:") && spec.contains(",k1:"),
+        "new key first, old kept"
+    );
+
+    let after = KeyRing::load_or_create(&key_file).unwrap();
+    let db = Db::connect(&format!(
+        "sqlite://{}/data/vitasync.db",
+        dir.path().display()
+    ))
+    .await
+    .unwrap();
+    let conn = repo::get(&db, &id).await.unwrap().unwrap();
+    assert!(conn
+        .encrypted_tokens
+        .as_deref()
+        .unwrap()
+        .starts_with("v1:k2:"));
+    assert_eq!(conn.tokens(&after).unwrap().unwrap(), tokens);
+    db.close().await;
+
+    // A ring that opens none of the stored values says so and fails.
+    let stranger = "other:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+    let out = vitasync(
+        dir.path(),
+        &[("VITASYNC_ENCRYPTION_KEYS", stranger)],
+        &["keys", "rotate"],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hold tokens no configured key opens"));
+}

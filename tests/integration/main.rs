@@ -17,6 +17,7 @@ mod isolation;
 mod journal;
 mod measurements;
 mod mood;
+mod provider_resilience;
 mod provider_strava;
 mod provider_whoop;
 mod readiness;

@@ -11,7 +11,9 @@ use vitasync::connections::repo::{self, Connected};
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
 use vitasync::with_db;
-use wiremock::matchers::{header, method, path, query_param, query_param_is_missing};
+use wiremock::matchers::{
+    body_string_contains, header, method, path, query_param, query_param_is_missing,
+};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
@@ -48,10 +50,12 @@ both_backends!(
         app.setup_owner("olive@example.com", "correct horse battery")
             .await;
         let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
+        // The stored access token is about to expire: the sync refreshes it first (WHOOP wants
+        // the client credentials in the form and `scope=offline` repeated) and keeps the new pair.
         let tokens = TokenSet {
-            access_token: "whoop-access".into(),
+            access_token: "old-access".into(),
             refresh_token: Some("whoop-refresh".into()),
-            expires_at: Some(Utc::now() + Duration::hours(1)),
+            expires_at: Some(Utc::now() + Duration::seconds(30)),
         };
         let id = repo::save_connected(
             app.db(),
@@ -70,6 +74,15 @@ both_backends!(
         .unwrap();
 
         let json = |name: &str| ResponseTemplate::new(200).set_body_json(fixture(name));
+        Mock::given(method("POST")).and(path("/oauth/oauth2/token"))
+            .and(body_string_contains("grant_type=refresh_token")).and(body_string_contains("refresh_token=whoop-refresh"))
+            .and(body_string_contains("client_id=whoop-client")).and(body_string_contains("client_secret=whoop-secret"))
+            .and(body_string_contains("scope=offline"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "access_token": "whoop-access", "expires_in": 3600, "refresh_token": "whoop-refresh-2",
+                "scope": "offline read:recovery read:cycles read:workout read:sleep read:profile read:body_measurement",
+                "token_type": "bearer"})))
+            .expect(1).mount(&mock).await;
         Mock::given(method("GET"))
             .and(path("/developer/v2/cycle"))
             .and(header("authorization", "Bearer whoop-access"))
@@ -145,6 +158,9 @@ both_backends!(
         "SELECT calories_kcal, distance_meters, activity_type FROM events WHERE provider_id = 'whoop' AND event_type = 'workout'")
         .fetch_one(pool).await).unwrap();
         assert_eq!((kcal, distance, sport.as_str()), (355.4, 5120.5, "running"));
+        let stored = repo::get(app.db(), &id).await.unwrap().unwrap();
+        let stored = stored.tokens(&app.state.config.keys).unwrap().unwrap();
+        assert_eq!(stored.refresh_token.as_deref(), Some("whoop-refresh-2"));
         let hours: f64 = with_db!(app.db(), pool => sqlx::query_scalar(
         "SELECT value_sum FROM daily_rollups WHERE provider_id = 'whoop' AND metric_type = 'sleep'").fetch_one(pool).await).unwrap();
         assert!(

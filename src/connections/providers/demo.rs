@@ -36,6 +36,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     ],
     events: &["workout"],
     pushes: false,
+    refresh_scopes: &[],
 };
 
 pub struct Demo {

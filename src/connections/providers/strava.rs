@@ -40,6 +40,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     metrics: &["workout"],
     events: &["workout"],
     pushes: true,
+    refresh_scopes: &[],
 };
 
 pub struct Strava {

@@ -18,8 +18,8 @@ use serde_json::{json, Value};
 use url::Url;
 
 use crate::connections::provider::{
-    get_json, join, AuthKind, ClientAuth, Endpoints, FetchError, FetchedPage, Provider,
-    ProviderInfo, Window,
+    get_json_with, join, retry_after, AuthKind, ClientAuth, Endpoints, FetchError, FetchedPage,
+    Provider, ProviderInfo, Window,
 };
 use crate::connections::tokens::TokenSet;
 use crate::health::ingest::{Batch, EventInput, PointInput, Source};
@@ -63,6 +63,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     ],
     events: &["workout", "sleep"],
     pushes: true,
+    refresh_scopes: &["offline"],
 };
 
 /// The collections a sync walks, in order; the body measurement comes last.
@@ -327,6 +328,21 @@ fn map_workout(r: &Value, score: &Value, batch: &mut Batch) {
     });
 }
 
+/// WHOOP documents no `Retry-After` on 429; `X-RateLimit-Reset` gives the seconds until the
+/// window that ran out resets.
+pub fn rate_limit_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    retry_after(headers).or_else(|| {
+        let secs: u64 = headers
+            .get("x-ratelimit-reset")?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
+        Some(Duration::from_secs(secs + 1))
+    })
+}
+
 fn parse_cursor(cursor: Option<&str>) -> Result<(usize, Option<String>), FetchError> {
     let Some(c) = cursor else {
         return Ok((0, None));
@@ -365,10 +381,11 @@ impl Provider for Whoop {
         let mut batch = Batch::new(ID, Source::User);
         if idx >= COLLECTIONS.len() {
             // Last step: the body measurement (one document; one weight reading per UTC day).
-            let body: Body = get_json(
+            let body: Body = get_json_with(
                 http,
                 join(&ep.api_url, "v2/user/measurement/body"),
                 access_token,
+                rate_limit_wait,
             )
             .await?;
             let today = window
@@ -398,7 +415,7 @@ impl Provider for Whoop {
         if let Some(t) = &token {
             url.query_pairs_mut().append_pair("nextToken", t);
         }
-        let page: Collection = get_json(http, url, access_token).await?;
+        let page: Collection = get_json_with(http, url, access_token, rate_limit_wait).await?;
         for r in &page.records {
             map_record(collection, r, &mut batch);
         }
@@ -420,10 +437,11 @@ impl Provider for Whoop {
         let Some(ep) = &self.endpoints else {
             return Ok(None);
         };
-        let p: Profile = get_json(
+        let p: Profile = get_json_with(
             http,
             join(&ep.api_url, "v2/user/profile/basic"),
             access_token,
+            rate_limit_wait,
         )
         .await?;
         Ok(Some(p.user_id.to_string()))
