@@ -209,6 +209,12 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(wait.num_seconds().max(0) as u64))
 }
 
+/// A configured override, else the provider's documented default.
+pub fn url_or(over: &Option<Url>, default: &str) -> Url {
+    over.clone()
+        .unwrap_or_else(|| Url::parse(default).expect("default URL"))
+}
+
 /// `base` + `path`, keeping any path prefix `base` has (`https://x/developer` + `v2/cycle`).
 pub fn join(base: &Url, path: &str) -> Url {
     let mut s = base.as_str().trim_end_matches('/').to_string();

@@ -33,7 +33,7 @@ fn failed(provider: &str, code: &str) -> Response {
 }
 
 /// The address the browser used to reach us: the public URL when configured, else its Host.
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(origin) = state.config.public_origin() {
         return origin;
     }

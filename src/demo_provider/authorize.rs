@@ -13,7 +13,7 @@ use chrono::Utc;
 
 use super::grants;
 use crate::connections::providers::demo::{CLIENT_ID, INFO, SCOPES};
-use crate::connections::routes::callback_url;
+use crate::connections::routes::{base_url, callback_url};
 use crate::platform::current_user::Authenticated;
 use crate::platform::state::AppState;
 use crate::ui::theme::HEAD_SCRIPT;
@@ -62,17 +62,6 @@ fn refuse(reason: &str) -> Response {
             esc(reason)
         ),
     )
-}
-
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(origin) = state.config.public_origin() {
-        return origin;
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    format!("http://{host}")
 }
 
 /// Checks a request; `Err` says what is wrong with it.

@@ -13,11 +13,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Timelike, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use url::Url;
 
 use crate::connections::provider::{
-    get_json_with, join, AuthKind, ClientAuth, Endpoints, FetchError, FetchedPage, Provider,
-    ProviderInfo, Window,
+    get_json_with, join, url_or, AuthKind, ClientAuth, Endpoints, FetchError, FetchedPage,
+    Provider, ProviderInfo, Window,
 };
 use crate::connections::tokens::TokenSet;
 use crate::health::ingest::{Batch, EventInput, PointInput, Source};
@@ -45,11 +44,6 @@ pub static INFO: ProviderInfo = ProviderInfo {
 
 pub struct Strava {
     endpoints: Option<Endpoints>,
-}
-
-fn url_or(over: &Option<Url>, default: &str) -> Url {
-    over.clone()
-        .unwrap_or_else(|| Url::parse(default).expect("default URL"))
 }
 
 impl Strava {

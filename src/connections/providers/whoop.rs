@@ -15,11 +15,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use url::Url;
 
 use crate::connections::provider::{
-    get_json_with, join, retry_after, AuthKind, ClientAuth, Endpoints, FetchError, FetchedPage,
-    Provider, ProviderInfo, Window,
+    get_json_with, join, retry_after, url_or, AuthKind, ClientAuth, Endpoints, FetchError,
+    FetchedPage, Provider, ProviderInfo, Window,
 };
 use crate::connections::tokens::TokenSet;
 use crate::health::ingest::{Batch, EventInput, PointInput, Source};
@@ -76,11 +75,6 @@ const COLLECTIONS: &[&str] = &[
 
 pub struct Whoop {
     endpoints: Option<Endpoints>,
-}
-
-fn url_or(over: &Option<Url>, default: &str) -> Url {
-    over.clone()
-        .unwrap_or_else(|| Url::parse(default).expect("default URL"))
 }
 
 impl Whoop {
