@@ -99,15 +99,22 @@ impl Engine {
     }
 
     /// Queues a sync for every active connection whose provider interval has passed.
+    /// A connection is due when its interval has passed both since its last successful sync
+    /// and since its last job was queued (so a provider that keeps failing is tried once per
+    /// interval, not again as soon as a round of retries ends).
     pub async fn schedule_due(&self, now: DateTime<Utc>) -> Result<usize, sqlx::Error> {
         let mut queued = 0;
+        let last_jobs = jobs::last_queued(&self.db).await?;
         for conn in repo::active(&self.db).await? {
             let Some(provider) = self.registry.get(&conn.provider_id) else {
                 continue;
             };
             let interval =
                 Duration::from_std(provider.info().min_interval).unwrap_or(Duration::hours(1));
-            let due = conn.last_synced_at.is_none_or(|at| at + interval <= now);
+            let due = conn.last_synced_at.is_none_or(|at| at + interval <= now)
+                && last_jobs
+                    .get(&conn.id)
+                    .is_none_or(|at| *at + interval <= now);
             if due && self.request_sync(&conn, now).await?.is_some() {
                 queued += 1;
             }

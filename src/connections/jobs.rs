@@ -185,3 +185,14 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<JobRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM sync_jobs WHERE id = $1");
     with_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
 }
+
+/// When each connection's newest job was queued.
+pub async fn last_queued(
+    db: &Db,
+) -> Result<std::collections::HashMap<String, DateTime<Utc>>, sqlx::Error> {
+    let rows: Vec<(String, DateTime<Utc>)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT connection_id, MAX(created_at) FROM sync_jobs GROUP BY connection_id")
+        .fetch_all(pool)
+        .await)?;
+    Ok(rows.into_iter().collect())
+}

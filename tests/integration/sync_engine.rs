@@ -446,3 +446,68 @@ both_backends!(
         assert_eq!(all, queued);
     }
 );
+
+both_backends!(
+    a_failing_provider_is_tried_once_per_interval,
+    |app: TestApp| async move {
+        let mock = MockServer::start().await;
+        let engine = engine_for(&app, &mock);
+        connection(
+            &app,
+            "olive@example.com",
+            tokens("a", "r", Duration::hours(1)),
+        )
+        .await;
+        Mock::given(method("GET"))
+            .and(path(DATA))
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&mock)
+            .await;
+        let t0 = Utc::now();
+        assert_eq!(
+            engine.schedule_due(t0).await.unwrap(),
+            1,
+            "never synced: due at once"
+        );
+        assert_eq!(
+            engine.schedule_due(t0).await.unwrap(),
+            0,
+            "one open job at a time"
+        );
+        // Every retry fails until the job gives up; the connection stays active with the reason.
+        let mut runs = 0;
+        loop {
+            runs += 1;
+            let (_, outcome) = engine
+                .run_one(t0 + Duration::hours(runs))
+                .await
+                .unwrap()
+                .unwrap();
+            if matches!(outcome, Outcome::Failed { .. }) {
+                break;
+            }
+            assert!(matches!(outcome, Outcome::RetryAt { .. }), "{outcome:?}");
+        }
+        assert_eq!(runs, vitasync::connections::engine::MAX_ATTEMPTS);
+        let (status, error): (String, Option<String>) = with_db!(app.db(), pool => sqlx::query_as(
+        "SELECT status, last_error FROM provider_connections").fetch_one(pool).await)
+        .unwrap();
+        assert_eq!(status, "active");
+        assert!(error.unwrap().contains("could not be reached"));
+        // The demo provider's interval is 15 minutes, counted from the last queued job.
+        assert_eq!(
+            engine
+                .schedule_due(t0 + Duration::minutes(10))
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            engine
+                .schedule_due(t0 + Duration::minutes(16))
+                .await
+                .unwrap(),
+            1
+        );
+    }
+);
