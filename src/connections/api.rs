@@ -78,7 +78,7 @@ pub async fn list_connections() -> Result<ConnectionsView, AppError> {
                 .iter()
                 .filter_map(|m| catalogue::metric(m).map(|i| i.label.to_string()))
                 .collect();
-            data_types.extend(info.events.iter().map(|e| format!("{}s", capitalize(e))));
+            data_types.extend(info.events.iter().map(|e| format!("{}s", crate::connections::provider::capitalize(e))));
             let up = info.id.to_ascii_uppercase();
             ProviderCard {
                 id: info.id.to_string(),
@@ -109,15 +109,6 @@ pub async fn list_connections() -> Result<ConnectionsView, AppError> {
         })
         .collect();
     Ok(ConnectionsView { providers, busy })
-}
-
-#[cfg(feature = "ssr")]
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 #[server(prefix = "/api", endpoint = "connections/sync")]

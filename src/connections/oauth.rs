@@ -173,12 +173,7 @@ pub async fn revoke(
             }
         }
     }
-    let res = req.form(&form).send().await.map_err(|e| e.to_string())?;
-    if res.status().is_success() {
-        Ok(())
-    } else {
-        Err(format!("the provider answered {}", res.status()))
-    }
+    super::provider::expect_success(req.form(&form), "the provider").await
 }
 
 /// The HTTP client every provider call uses: no redirects followed (a token endpoint that

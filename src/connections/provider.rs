@@ -209,6 +209,25 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(wait.num_seconds().max(0) as u64))
 }
 
+/// "running" → "Running".
+pub fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Sends a request whose only answer that matters is success (revocations).
+pub async fn expect_success(req: reqwest::RequestBuilder, who: &str) -> Result<(), String> {
+    let res = req.send().await.map_err(|e| e.to_string())?;
+    if res.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("{who} answered {}", res.status()))
+    }
+}
+
 /// A configured override, else the provider's documented default.
 pub fn url_or(over: &Option<Url>, default: &str) -> Url {
     over.clone()

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::connections::provider::{
-    get_json_with, join, url_or, AuthKind, ClientAuth, Endpoints, FetchError, FetchedPage,
-    Provider, ProviderInfo, Window,
+    expect_success, get_json_with, join, url_or, AuthKind, ClientAuth, Endpoints, FetchError,
+    FetchedPage, Provider, ProviderInfo, Window,
 };
 use crate::connections::tokens::TokenSet;
 use crate::health::ingest::{Batch, EventInput, PointInput, Source};
@@ -324,17 +324,10 @@ impl Provider for Strava {
         let Some(url) = self.endpoints.as_ref().and_then(|e| e.revoke_url.clone()) else {
             return Ok(());
         };
-        let res = http
+        let req = http
             .post(url)
-            .form(&[("access_token", tokens.access_token.as_str())])
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        if res.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!("Strava answered {}", res.status()))
-        }
+            .form(&[("access_token", tokens.access_token.as_str())]);
+        expect_success(req, "Strava").await
     }
 }
 

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::connections::provider::{capitalize, expect_success};
 use crate::connections::provider::{
     get_json_with, join, retry_after, url_or, AuthKind, ClientAuth, Endpoints, FetchError,
     FetchedPage, Provider, ProviderInfo, Window,
@@ -262,14 +263,6 @@ pub fn activity_type(sport: &str) -> String {
     }
 }
 
-fn title_case(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
 fn map_workout(r: &Value, score: &Value, batch: &mut Batch) {
     let (Some(id), Some(start), Some(end)) = (
         r.get("id").and_then(Value::as_str),
@@ -303,7 +296,7 @@ fn map_workout(r: &Value, score: &Value, batch: &mut Batch) {
         provider_event_id: format!("workout-{id}"),
         event_type: "workout".into(),
         activity_type: Some(activity_type(sport)),
-        title: Some(title_case(sport)),
+        title: Some(capitalize(sport)),
         started_at: start,
         ended_at: Some(end),
         duration_seconds: Some(seconds),
@@ -446,17 +439,10 @@ impl Provider for Whoop {
         let Some(ep) = &self.endpoints else {
             return Ok(());
         };
-        let res = http
+        let req = http
             .delete(join(&ep.api_url, "v2/user/access"))
-            .bearer_auth(&tokens.access_token)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        if res.status().is_success() {
-            Ok(())
-        } else {
-            Err(format!("WHOOP answered {}", res.status()))
-        }
+            .bearer_auth(&tokens.access_token);
+        expect_success(req, "WHOOP").await
     }
 }
 
