@@ -6,6 +6,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::admin::AdminPage;
+use crate::api_keys::ApiKeysPage;
 use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignupPage};
 use crate::connections::ConnectionsPage;
 use crate::dashboard::DashboardPage;
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup/:slug") view=SignupPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/instance") view=InstancePage ssr=SsrMode::Async/>
                 <Route path=path!("/trends") view=TrendsPage ssr=SsrMode::Async/>
                 <Route path=path!("/trends/:metric") view=MetricPage ssr=SsrMode::Async/>

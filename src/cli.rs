@@ -46,11 +46,37 @@ enum Command {
     },
     /// Measure ingest and page speed on both databases (see README, "Benchmarks").
     Bench(crate::health::bench::BenchArgs),
+    /// Workspace API keys for the REST API.
+    #[command(name = "api-key")]
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
     /// Encryption keys of stored secrets.
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum ApiKeyCommand {
+    /// Create a key and print it once (only its SHA-256 is stored).
+    Create {
+        /// The workspace's slug.
+        #[arg(long)]
+        workspace: String,
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: read, write, admin.
+        #[arg(long, default_value = "read")]
+        scopes: String,
+        /// When the key stops working: a date (YYYY-MM-DD, midnight UTC) or an RFC 3339 time.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// Revoke the key whose prefix is given (`vs_live_AbCd1234` or `AbCd1234`).
+    Revoke { prefix: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -196,7 +222,89 @@ async fn execute(cli: Cli) -> Result<(), String> {
         Command::Keys {
             command: KeysCommand::Rotate,
         } => rotate_keys(&config).await,
+        Command::ApiKey { command } => {
+            let db = connect(&config).await?;
+            api_key(&db, command).await
+        }
     }
+}
+
+async fn api_key(db: &Db, command: ApiKeyCommand) -> Result<(), String> {
+    use crate::api_keys::{repo, token, Scope};
+    match command {
+        ApiKeyCommand::Create {
+            workspace,
+            name,
+            scopes,
+            expires,
+        } => {
+            let ws = crate::accounts::repo::workspace_by_slug(db, workspace.trim())
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no workspace has the slug {workspace:?}"))?;
+            let name = crate::api_keys::validate_name(&name).map_err(|e| e.to_string())?;
+            let scopes = Scope::parse_list(&scopes)?;
+            let expires_at = expires.as_deref().map(parse_cli_expiry).transpose()?;
+            let (row, raw) = repo::create(db, &ws.id, &name, &scopes, expires_at)
+                .await
+                .map_err(|e| e.to_string())?;
+            eprintln!(
+                "created key {:?} ({}) for workspace {:?} with scopes {}; it is shown only now:",
+                row.name,
+                token::display(&row.key_prefix),
+                ws.slug,
+                scopes
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            println!("{raw}");
+            Ok(())
+        }
+        ApiKeyCommand::Revoke { prefix } => {
+            let prefix = token::prefix_of(&prefix).ok_or_else(|| {
+                format!("{prefix:?} is not a key prefix such as vs_live_AbCd1234")
+            })?;
+            let keys = repo::by_prefix(db, &prefix)
+                .await
+                .map_err(|e| e.to_string())?;
+            let live: Vec<_> = keys.iter().filter(|k| k.revoked_at.is_none()).collect();
+            match live.as_slice() {
+                [] if keys.is_empty() => {
+                    Err(format!("no key starts with {}", token::display(&prefix)))
+                }
+                [] => Err(format!("{} is already revoked", token::display(&prefix))),
+                [key] => {
+                    repo::revoke(db, &key.workspace_id, &key.id)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    println!("revoked key {:?} ({})", key.name, token::display(&prefix));
+                    Ok(())
+                }
+                many => Err(format!(
+                    "{} live keys start with {}; revoke them on the admin page",
+                    many.len(),
+                    token::display(&prefix)
+                )),
+            }
+        }
+    }
+}
+
+fn parse_cli_expiry(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let raw = raw.trim();
+    let at = if let Ok(d) = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
+    } else {
+        chrono::DateTime::parse_from_rfc3339(raw)
+            .map_err(|_| format!("--expires {raw:?}: use YYYY-MM-DD or an RFC 3339 time"))?
+            .with_timezone(&chrono::Utc)
+    };
+    if at <= chrono::Utc::now() {
+        return Err(format!("--expires {raw:?} is not in the future"));
+    }
+    Ok(at)
 }
 
 async fn rotate_keys(config: &Config) -> Result<(), String> {

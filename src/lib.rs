@@ -10,6 +10,9 @@
 
 pub mod accounts;
 pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod api;
+pub mod api_keys;
 pub mod app;
 pub mod auth;
 pub mod connections;

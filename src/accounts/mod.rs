@@ -5,6 +5,8 @@ pub mod types;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
+pub mod directory;
+#[cfg(feature = "ssr")]
 pub mod provisioning;
 #[cfg(feature = "ssr")]
 pub mod repo;

@@ -1,7 +1,10 @@
-//! Workspace administration: members, invitations and whether open sign-up is allowed.
+//! Workspace administration: members, invitations and whether open sign-up is allowed, and
+//! the tabs that lead to the other admin screens (API keys, …).
 
 pub mod api;
 mod page;
+mod tabs;
 
 pub use api::*;
 pub use page::AdminPage;
+pub use tabs::AdminTabs;

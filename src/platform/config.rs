@@ -34,6 +34,8 @@ pub struct Config {
     pub keys: KeyRing,
     /// Device providers: credentials and endpoint overrides (see [`ProviderSettings`]).
     pub providers: ProviderSettings,
+    /// Requests per minute each API key may make (`VITASYNC_API_RATE_LIMIT`, default 600).
+    pub api_rate_limit: u32,
 }
 
 /// The providers VitaSync can connect to, as configured.
@@ -75,6 +77,9 @@ impl std::fmt::Debug for ProviderClient {
             .finish_non_exhaustive()
     }
 }
+
+/// Requests per minute per API key unless `VITASYNC_API_RATE_LIMIT` says otherwise.
+pub const DEFAULT_API_RATE_LIMIT: u32 = 600;
 
 /// Provider ids whose settings are read from the environment.
 pub const CONFIGURABLE_PROVIDERS: &[&str] = &["demo", "whoop", "strava"];
@@ -204,7 +209,22 @@ impl Config {
                 .map_err(|e| ConfigError::new("VITASYNC_ENCRYPTION_KEYS", e))?,
         };
         let providers = ProviderSettings::from_env()?;
+        let api_rate_limit = match var("VITASYNC_API_RATE_LIMIT") {
+            None => DEFAULT_API_RATE_LIMIT,
+            Some(raw) => raw
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "VITASYNC_API_RATE_LIMIT",
+                        format!("expected requests per minute from 1 to 1000000, got {raw:?}"),
+                    )
+                })?,
+        };
         Ok(Self {
+            api_rate_limit,
             data_dir,
             database_url,
             public_url,

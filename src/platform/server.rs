@@ -51,8 +51,10 @@ pub async fn prepare(config: Config, leptos_options: LeptosOptions) -> Result<Ap
     let self_url = url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("loopback URL");
     let registry = Arc::new(Registry::from_config(&config, &self_url));
     let engine = Arc::new(Engine::new(db.clone(), config.keys.clone(), registry));
+    let api = Arc::new(crate::api::auth::ApiRuntime::new(config.api_rate_limit));
     Ok(AppState {
         db,
+        api,
         config: Arc::new(config),
         leptos_options,
         engine,
@@ -119,6 +121,9 @@ pub fn router(state: AppState) -> Router {
         // The demo provider's machine-to-machine endpoints: called by OAuth clients with their
         // own credentials, never with a browser session.
         .merge(crate::demo_provider::machine_routes())
+        // The REST API authenticates every request with an API key, never a session cookie,
+        // so it sits outside the session and Origin-check layers.
+        .merge(crate::api::router())
         .merge(app)
         // Static files, and the 404 page for everything else (which changes nothing).
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -16,6 +16,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Device providers and the sync engine.
     pub engine: Arc<Engine>,
+    /// REST API rate limits and key bookkeeping.
+    pub api: Arc<crate::api::auth::ApiRuntime>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -41,7 +41,7 @@ fn More(user: SessionUser) -> impl IntoView {
         ),
     ];
     if user.is_admin() {
-        account.push(("/admin", "Administration", "Members and invitations"));
+        account.push(("/admin", "Administration", "Members, invitations, API keys"));
     }
     if user.is_instance_owner {
         account.push(("/instance", "Instance", "This VitaSync server"));

@@ -172,6 +172,7 @@ impl TestApp {
                 demo_enabled: true,
                 ..Default::default()
             },
+            api_rate_limit: vitasync::platform::config::DEFAULT_API_RATE_LIMIT,
         };
         adjust(&mut config);
         let options = leptos::config::LeptosOptions::builder()
@@ -486,5 +487,112 @@ impl Client {
     /// Who the server thinks this client is.
     pub async fn whoami(&self) -> Option<vitasync::accounts::SessionUser> {
         self.call("auth/me", &[]).await.expect("auth/me answers")
+    }
+}
+
+/// A REST API answer: status, headers and the JSON body (`Null` when empty).
+pub struct ApiResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub json: serde_json::Value,
+}
+
+impl ApiResponse {
+    /// The envelope's error code.
+    pub fn code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or_default()
+    }
+
+    /// The fields named in the envelope's details.
+    pub fn detail_fields(&self) -> Vec<String> {
+        self.json["error"]["details"]
+            .as_array()
+            .map(|d| {
+                d.iter()
+                    .filter_map(|x| x["field"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    /// Calls `/v1…` with an API key (or none) and an optional JSON body.
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> ApiResponse {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, "localhost");
+        if let Some(k) = key {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {k}"));
+        }
+        let req = match body {
+            Some(json) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json.to_string())),
+            None => b.body(Body::empty()),
+        }
+        .unwrap();
+        self.api_raw(req).await
+    }
+
+    /// Sends a hand-built request to the API.
+    pub async fn api_raw(&self, mut req: Request<Body>) -> ApiResponse {
+        req.extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 40000))));
+        let res = self.router.clone().oneshot(req).await.expect("router");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let json = if bytes.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
+        };
+        ApiResponse {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    /// Stores a key for `workspace_id` with `scopes` ("read,write") and returns it.
+    pub async fn api_key(&self, workspace_id: &str, scopes: &str) -> String {
+        let scopes = vitasync::api_keys::Scope::parse_list(scopes).expect("scopes");
+        let (_, raw) =
+            vitasync::api_keys::repo::create(self.db(), workspace_id, "test key", &scopes, None)
+                .await
+                .expect("key stored");
+        raw
+    }
+
+    /// A workspace with an owner (`owner@<slug>.test`); returns its id and the owner's client.
+    pub async fn workspace(&self, name: &str) -> (String, Client) {
+        let slug = name.to_lowercase().replace(' ', "-");
+        let email = format!("owner@{slug}.test");
+        let (ws, _) = vitasync::accounts::provisioning::create_workspace_with_admin(
+            self.db(),
+            name,
+            None,
+            vitasync::accounts::provisioning::NewAccount {
+                email: email.clone(),
+                password: "owner-password-1".into(),
+                display_name: None,
+                timezone: "UTC".into(),
+            },
+            false,
+        )
+        .await
+        .expect("workspace created");
+        let c = self.client_from("10.0.0.7");
+        c.login(&email, "owner-password-1").await.expect("login");
+        (ws, c)
     }
 }

@@ -4,6 +4,9 @@
 mod harness;
 
 mod accounts_cli;
+mod api_auth;
+mod api_keys;
+mod api_users;
 mod auth_flow;
 mod connections;
 mod csrf;
@@ -17,6 +20,7 @@ mod isolation;
 mod journal;
 mod measurements;
 mod mood;
+mod openapi;
 mod provider_resilience;
 mod provider_strava;
 mod provider_whoop;

@@ -1,0 +1,19 @@
+//! The administration section's own navigation: one tab per admin screen.
+
+use leptos::prelude::*;
+
+const TABS: &[(&str, &str)] = &[("/admin", "Members"), ("/admin/api-keys", "API keys")];
+
+#[component]
+pub fn AdminTabs(current: &'static str) -> impl IntoView {
+    view! {
+        <nav class="tabs" aria-label="Administration">
+            {TABS.iter().map(|(href, label)| {
+                let here = *href == current;
+                view! {
+                    <a href=*href class="tab" aria-current=here.then_some("page")>{*label}</a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}

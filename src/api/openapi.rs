@@ -1,0 +1,63 @@
+//! The OpenAPI 3.1 document: paths come from the handlers' `#[utoipa::path]` annotations as
+//! routes are registered, so the served document always matches the router.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::OpenApi as Spec;
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::platform::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "VitaSync API",
+        version = "1",
+        description = "Health data from wearables, normalised, for your app. Authenticate with a workspace API key: `Authorization: Bearer vs_live_…`. Lists are paged with `limit` (1–500, default 50) and `cursor` (the previous page's `pagination.nextCursor`). Errors share one envelope: `{\"error\": {\"code\", \"message\", \"details\"}}`."
+    ),
+    servers((url = "/v1", description = "This server")),
+    modifiers(&BearerKey),
+    security(("apiKey" = [])),
+    tags(
+        (name = "Users", description = "The people of the workspace"),
+        (name = "Providers", description = "Device platforms this server can connect"),
+        (name = "API keys", description = "Keys for other apps (admin scope)"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerKey;
+
+impl Modify for BearerKey {
+    fn modify(&self, openapi: &mut Spec) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "apiKey",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("vs_live_…")
+                    .description(Some(
+                        "A workspace API key, created by an admin under Admin → API keys.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The `/v1` routes (relative to `/v1`) and their document.
+pub fn collect() -> (axum::Router<AppState>, Spec) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(super::users::routes())
+        .merge(super::providers::routes())
+        .merge(super::keys::routes())
+        .split_for_parts()
+}
+
+/// The document as pretty JSON (served, and compared with `docs/openapi.json` by a test).
+pub fn document() -> String {
+    let (_, spec) = collect();
+    spec.to_pretty_json()
+        .expect("the OpenAPI document serializes")
+}
