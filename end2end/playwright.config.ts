@@ -54,6 +54,17 @@ export default defineConfig({
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${PHONE_PORT}`, launchOptions: chromium },
     },
     {
+      // Administration as the owner the phone journey set up: API keys.
+      name: 'admin-phone',
+      testMatch: /admin\.spec\.ts/,
+      dependencies: ['phone'],
+      use: {
+        viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+        baseURL: `http://127.0.0.1:${PHONE_PORT}`, launchOptions: chromium,
+        permissions: ['clipboard-read', 'clipboard-write'],
+      },
+    },
+    {
       name: 'health-phone',
       testMatch: /health\.spec\.ts/,
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },
