@@ -22,6 +22,7 @@ use crate::settings::SettingsPage;
 use crate::ui::more::MorePage;
 use crate::ui::theme::HEAD_SCRIPT;
 use crate::ui::NotFound;
+use crate::webhooks::{WebhookPage, WebhooksPage};
 use crate::workouts::{WorkoutPage, WorkoutsPage};
 
 /// The HTML document around every page.
@@ -63,6 +64,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/webhooks/:id") view=WebhookPage ssr=SsrMode::Async/>
                 <Route path=path!("/instance") view=InstancePage ssr=SsrMode::Async/>
                 <Route path=path!("/trends") view=TrendsPage ssr=SsrMode::Async/>
                 <Route path=path!("/trends/:metric") view=MetricPage ssr=SsrMode::Async/>

@@ -329,11 +329,32 @@ async fn rotate_keys(config: &Config) -> Result<(), String> {
         r.resealed,
         keys.primary_id()
     );
-    if !r.unreadable.is_empty() {
+    let (mut resealed, mut unreadable) = (0, Vec::new());
+    for (id, workspace_id, sealed) in crate::webhooks::repo::all_secrets(&db)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        match crate::webhooks::repo::reseal(&db, &keys, &id, &workspace_id, &sealed)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Some(true) => resealed += 1,
+            Some(false) => {}
+            None => unreadable.push(id),
+        }
+    }
+    println!("re-encrypted {resealed} webhook signing secret(s)");
+    if !r.unreadable.is_empty() || !unreadable.is_empty() {
         return Err(format!(
-            "{} connection(s) hold tokens no configured key opens: {}",
+            "{} connection(s) and {} webhook(s) hold secrets no configured key opens: {}",
             r.unreadable.len(),
-            r.unreadable.join(", ")
+            unreadable.len(),
+            r.unreadable
+                .iter()
+                .chain(&unreadable)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     Ok(())

@@ -28,6 +28,7 @@ pub mod measurements;
 pub mod mood;
 pub mod settings;
 pub mod ui;
+pub mod webhooks;
 pub mod wellness;
 pub mod workouts;
 

@@ -1,6 +1,7 @@
 //! Creating workspaces and accounts: first-run setup, `admin bootstrap`, the Instance page,
 //! invitations and open sign-up all end here, each in one transaction.
 
+use crate::webhooks::EventType;
 use chrono::Utc;
 
 use super::repo;
@@ -114,6 +115,13 @@ pub async fn create_member(
         .bind(&hash).bind(role.as_str()).bind(&account.timezone).bind(now)
         .execute(pool).await.map(|r| r.rows_affected()))
     .map_err(|e| unique_to_conflict(e, "An account with this email already exists."))?;
+    crate::webhooks::events::emit(
+        db,
+        workspace_id,
+        EventType::UserCreated,
+        crate::webhooks::events::user_data(&user_id, None),
+    )
+    .await;
     Ok(user_id)
 }
 
@@ -135,7 +143,7 @@ pub async fn accept_invitation(
              RETURNING workspace_id, role")
             .bind(invitation_id).bind(now)
             .fetch_optional(&mut *tx).await?;
-        let Some((workspace_id, role)) = claimed else { return Ok(false) };
+        let Some((workspace_id, role)) = claimed else { return Ok(None) };
         sqlx::query(
             "INSERT INTO users (id, workspace_id, email, display_name, password_hash, role, timezone, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
@@ -143,10 +151,17 @@ pub async fn accept_invitation(
             .bind(&hash).bind(&role).bind(&account.timezone).bind(now)
             .execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok::<bool, sqlx::Error>(true)
+        Ok::<Option<String>, sqlx::Error>(Some(workspace_id))
     }.await)
     .map_err(|e| unique_to_conflict(e, "An account with this email already exists. Sign in instead."))?;
-    if created {
+    if let Some(workspace_id) = created {
+        crate::webhooks::events::emit(
+            db,
+            &workspace_id,
+            EventType::UserCreated,
+            crate::webhooks::events::user_data(&user_id, None),
+        )
+        .await;
         Ok(user_id)
     } else {
         Err(AppError::Conflict(

@@ -2,7 +2,11 @@
 
 use leptos::prelude::*;
 
-const TABS: &[(&str, &str)] = &[("/admin", "Members"), ("/admin/api-keys", "API keys")];
+const TABS: &[(&str, &str)] = &[
+    ("/admin", "Members"),
+    ("/admin/api-keys", "API keys"),
+    ("/admin/webhooks", "Webhooks"),
+];
 
 #[component]
 pub fn AdminTabs(current: &'static str) -> impl IntoView {

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod providers;
 pub mod users;
+pub mod webhooks;
 
 use axum::http::StatusCode;
 use axum::routing::get;

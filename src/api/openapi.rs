@@ -22,6 +22,7 @@ use crate::platform::state::AppState;
         (name = "Users", description = "The people of the workspace"),
         (name = "Providers", description = "Device platforms this server can connect"),
         (name = "API keys", description = "Keys for other apps (admin scope)"),
+        (name = "Webhooks", description = "Signed event deliveries to your endpoints (admin scope)"),
     )
 )]
 struct ApiDoc;
@@ -52,6 +53,7 @@ pub fn collect() -> (axum::Router<AppState>, Spec) {
         .merge(super::users::routes())
         .merge(super::providers::routes())
         .merge(super::keys::routes())
+        .merge(super::webhooks::routes())
         .split_for_parts()
 }
 

@@ -18,6 +18,7 @@ use crate::accounts::directory::{self, UserFields, UserRecord};
 use crate::accounts::validate;
 use crate::api_keys::Scope;
 use crate::platform::state::AppState;
+use crate::webhooks::EventType;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -189,6 +190,16 @@ fn duplicate_external_id(err: sqlx::Error) -> ApiError {
     }
 }
 
+async fn emit(state: &AppState, row: &UserRecord, event: EventType) {
+    crate::webhooks::events::emit(
+        &state.db,
+        &row.workspace_id,
+        event,
+        crate::webhooks::events::user_data(&row.id, row.external_id.as_deref()),
+    )
+    .await;
+}
+
 async fn owned_user(
     state: &AppState,
     caller: &ApiCaller,
@@ -250,6 +261,7 @@ pub async fn create_user(
     let row = directory::create(&state.db, &caller.workspace_id, &fields)
         .await
         .map_err(duplicate_external_id)?;
+    emit(&state, &row, EventType::UserCreated).await;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
@@ -317,6 +329,7 @@ pub async fn update_user(
         .await
         .map_err(duplicate_external_id)?
         .ok_or_else(|| ApiError::not_found("user"))?;
+    emit(&state, &row, EventType::UserUpdated).await;
     Ok(Json(row.into()))
 }
 
@@ -341,6 +354,7 @@ pub async fn delete_user(
         ));
     }
     directory::delete(&state.db, &caller.workspace_id, &id).await?;
+    emit(&state, &user, EventType::UserDeleted).await;
     tracing::info!(user = %id, key = %caller.key_id, "user deleted through the API");
     Ok(StatusCode::NO_CONTENT)
 }

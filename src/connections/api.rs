@@ -159,6 +159,13 @@ pub async fn disconnect(provider: String, delete_data: Option<String>) -> Result
         }
     }
     repo::disconnect(db, &conn, chrono::Utc::now()).await?;
+    crate::connections::hooks::emit(
+        db,
+        &conn,
+        crate::webhooks::EventType::ConnectionDisconnected,
+        crate::connections::hooks::connection_data(&conn, "disconnected", None),
+    )
+    .await;
     if delete_data.is_some_and(|v| v == "on" || v == "true") {
         ingest::forget_provider(db, &auth.user.id, &provider).await?;
     }

@@ -232,6 +232,7 @@ impl Engine {
         jobs::fail(&self.db, job, message, now).await?;
         if let Some(conn) = conn {
             repo::mark_error(&self.db, &conn.id, message, broken, now).await?;
+            hooks::after_failure(&self.db, conn, job, message).await;
         }
         Ok(Outcome::Failed {
             reason: message.to_string(),

@@ -255,5 +255,12 @@ async fn finish_callback(
         tracing::error!(error = %e, "could not queue the first sync");
     }
     tracing::info!(user = %auth.user.id, provider = provider_id, "provider connected");
+    super::hooks::emit(
+        &state.db,
+        &conn,
+        crate::webhooks::EventType::ConnectionCreated,
+        super::hooks::connection_data(&conn, "active", None),
+    )
+    .await;
     see_other(&format!("/connections?connected={provider_id}"))
 }

@@ -36,6 +36,10 @@ pub struct Config {
     pub providers: ProviderSettings,
     /// Requests per minute each API key may make (`VITASYNC_API_RATE_LIMIT`, default 600).
     pub api_rate_limit: u32,
+    /// Webhooks may go to loopback and private addresses, over http too
+    /// (`VITASYNC_ALLOW_PRIVATE_WEBHOOKS`; development and tests only). Link-local and cloud
+    /// metadata addresses stay refused.
+    pub allow_private_webhooks: bool,
 }
 
 /// The providers VitaSync can connect to, as configured.
@@ -223,7 +227,18 @@ impl Config {
                     )
                 })?,
         };
+        let allow_private_webhooks = match var("VITASYNC_ALLOW_PRIVATE_WEBHOOKS").as_deref() {
+            None | Some("false" | "0" | "no") => false,
+            Some("true" | "1" | "yes") => true,
+            Some(other) => {
+                return Err(ConfigError::new(
+                    "VITASYNC_ALLOW_PRIVATE_WEBHOOKS",
+                    format!("expected true or false, got {other:?}"),
+                ))
+            }
+        };
         Ok(Self {
+            allow_private_webhooks,
             api_rate_limit,
             data_dir,
             database_url,

@@ -4,6 +4,7 @@ pub mod config;
 pub mod crypto;
 pub mod current_user;
 pub mod db;
+pub mod egress;
 pub mod health;
 pub mod housekeeping;
 pub mod ids;

@@ -159,6 +159,13 @@ pub async fn serve(state: AppState) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {addr} (LEPTOS_SITE_ADDR): {e}"))?;
     housekeeping::spawn(state.db.clone());
     engine::spawn((*state.engine).clone());
+    crate::webhooks::sender::spawn(crate::webhooks::sender::Sender::new(
+        state.db.clone(),
+        state.config.keys.clone(),
+        crate::platform::egress::Policy {
+            allow_private: state.config.allow_private_webhooks,
+        },
+    ));
     let db = state.db.clone();
     // Registered before "listening" is announced: a SIGTERM right after start-up must still
     // take the graceful path rather than the default (immediate) one.

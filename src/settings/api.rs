@@ -39,6 +39,13 @@ pub async fn update_profile(display_name: String, timezone: String) -> Result<()
     }
     let tz = super::timezone::validate("timezone", &timezone)?;
     repo::update_profile(ctx.db(), &auth.user.id, name.as_deref(), &tz).await?;
+    crate::webhooks::events::emit(
+        ctx.db(),
+        &auth.user.workspace_id,
+        crate::webhooks::EventType::UserUpdated,
+        crate::webhooks::events::user_data(&auth.user.id, None),
+    )
+    .await;
     Ok(())
 }
 

@@ -173,6 +173,7 @@ impl TestApp {
                 ..Default::default()
             },
             api_rate_limit: vitasync::platform::config::DEFAULT_API_RATE_LIMIT,
+            allow_private_webhooks: false,
         };
         adjust(&mut config);
         let options = leptos::config::LeptosOptions::builder()

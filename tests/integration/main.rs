@@ -29,3 +29,4 @@ mod schema;
 mod sessions;
 mod sync_engine;
 mod throttling;
+mod webhooks;

@@ -44,6 +44,11 @@ async fn the_spec_is_served_and_describes_every_route() {
         "/providers/{providerId}",
         "/api-keys",
         "/api-keys/{keyId}",
+        "/webhooks",
+        "/webhooks/{webhookId}",
+        "/webhooks/{webhookId}/test",
+        "/webhooks/{webhookId}/deliveries",
+        "/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
     ] {
         assert!(paths.contains_key(p), "{p} missing from the spec");
     }
