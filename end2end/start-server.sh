@@ -12,6 +12,8 @@ cd "$root"
 export VITASYNC_DATA_DIR="$data" LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$target/site" \
   LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=vitasync RUST_LOG="${RUST_LOG:-warn}"
 unset DATABASE_URL VITASYNC_PUBLIC_URL
+# Browser tests send webhooks to a receiver on this machine's loopback address.
+export VITASYNC_ALLOW_PRIVATE_WEBHOOKS=true
 if [ "$seed" = "demo" ]; then
   VITASYNC_ADMIN_PASSWORD="demo-password-1" "$target/release/vitasync" admin bootstrap \
     --workspace "Demo" --email demo@example.com --timezone Europe/Paris >/dev/null

@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test';
+import * as crypto from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { shot, signIn } from './helpers';
 
 // Runs after the phone journey, on its server, as the owner it set up.
@@ -47,4 +50,59 @@ test('an admin creates an API key, copies it, uses it, revokes it', async ({ pag
   const refused = await request.get('/v1/users', { headers: auth });
   expect(refused.status()).toBe(401);
   expect((await refused.json()).error.code).toBe('unauthorized');
+});
+
+test('an admin adds a webhook, sends a test event and sees it delivered', async ({ page }, info) => {
+  // A local receiver that records what it gets.
+  const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    await signIn(page, OWNER);
+    await page.goto('/admin/webhooks');
+    await expect(page.getByText('No endpoints yet')).toBeVisible();
+    await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/hooks`);
+    await page.getByLabel('Description (optional)').fill('Local receiver');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const secretField = page.getByLabel('Signing secret');
+    await expect(secretField).toBeVisible();
+    const secret = await secretField.inputValue();
+    expect(secret).toMatch(/^whsec_/);
+
+    const row = page.locator('li.key-row', { hasText: `127.0.0.1:${port}` });
+    await row.getByRole('button', { name: 'Send test event' }).click();
+    await expect(page.getByText('Test event queued')).toBeVisible();
+    await row.getByRole('link', { name: 'Deliveries' }).click();
+    await expect(page.getByRole('heading', { name: 'Deliveries', level: 1 })).toBeVisible();
+    const delivery = page.locator('li.delivery').first();
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await expect(delivery.locator('.badge')).toHaveText('Delivered', { timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(delivery).toContainText('webhook.test');
+    await expect(delivery).toContainText('HTTP 204');
+    await delivery.getByText('Payload and answer').click();
+    await expect(delivery.locator('pre.code')).toContainText('Hello from VitaSync');
+    await shot(page, info.project.name, 'webhook-deliveries');
+
+    // The receiver got one signed request; check it the way a receiver would.
+    expect(received).toHaveLength(1);
+    const { headers, body } = received[0];
+    const id = headers['webhook-id'] as string;
+    const ts = headers['webhook-timestamp'] as string;
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const expected = crypto.createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64');
+    expect(headers['webhook-signature']).toBe(`v1,${expected}`);
+    expect(JSON.parse(body).type).toBe('webhook.test');
+  } finally {
+    server.close();
+  }
 });
