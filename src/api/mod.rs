@@ -3,8 +3,10 @@
 //! 3.1 document generated from these handlers at `/v1/openapi.json`.
 
 pub mod auth;
+pub mod connections;
 pub mod error;
 pub mod extract;
+pub mod health;
 pub mod keys;
 pub mod openapi;
 pub mod pagination;

@@ -21,6 +21,9 @@ use crate::platform::state::AppState;
     tags(
         (name = "Users", description = "The people of the workspace"),
         (name = "Providers", description = "Device platforms this server can connect"),
+        (name = "Connections", description = "Each person's connected devices and apps"),
+        (name = "Sync jobs", description = "The queue that brings provider data in"),
+        (name = "Health data", description = "Daily summaries, and readings your platform sends"),
         (name = "API keys", description = "Keys for other apps (admin scope)"),
         (name = "Webhooks", description = "Signed event deliveries to your endpoints (admin scope)"),
     )
@@ -54,6 +57,8 @@ pub fn collect() -> (axum::Router<AppState>, Spec) {
         .merge(super::providers::routes())
         .merge(super::keys::routes())
         .merge(super::webhooks::routes())
+        .merge(super::connections::routes())
+        .merge(super::health::routes())
         .split_for_parts()
 }
 

@@ -270,6 +270,21 @@ async fn keys_rotate_adds_a_key_and_reseals_every_token() {
     )
     .await
     .unwrap();
+    // A webhook's signing secret is sealed under the same ring.
+    let events = [vitasync::webhooks::EventType::UserCreated];
+    let hook = vitasync::webhooks::repo::create(
+        &db,
+        &before,
+        &workspace,
+        vitasync::webhooks::repo::NewWebhook {
+            url: "https://93.184.216.34/hooks",
+            events: &events,
+            description: None,
+        },
+        "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNl",
+    )
+    .await
+    .unwrap();
     db.close().await;
 
     let out = vitasync(dir.path(), &[], &["keys", "rotate"]);
@@ -303,6 +318,19 @@ async fn keys_rotate_adds_a_key_and_reseals_every_token() {
         .unwrap()
         .starts_with("v1:k2:"));
     assert_eq!(conn.tokens(&after).unwrap().unwrap(), tokens);
+    assert!(
+        said.contains("re-encrypted 1 webhook signing secret(s)"),
+        "{said}"
+    );
+    let hook = vitasync::webhooks::repo::get(&db, &workspace, &hook.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(hook.encrypted_secret.starts_with("v1:k2:"));
+    assert_eq!(
+        hook.secret(&after).as_deref(),
+        Some("whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNl")
+    );
     db.close().await;
 
     // A ring that opens none of the stored values says so and fails.
@@ -313,5 +341,5 @@ async fn keys_rotate_adds_a_key_and_reseals_every_token() {
         &["keys", "rotate"],
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("hold tokens no configured key opens"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("hold secrets no configured key opens"));
 }

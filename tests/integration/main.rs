@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts_cli;
 mod api_auth;
+mod api_data;
 mod api_keys;
 mod api_users;
 mod auth_flow;

@@ -49,6 +49,12 @@ async fn the_spec_is_served_and_describes_every_route() {
         "/webhooks/{webhookId}/test",
         "/webhooks/{webhookId}/deliveries",
         "/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver",
+        "/users/{userId}/connections",
+        "/users/{userId}/connections/{connectionId}",
+        "/users/{userId}/connections/{connectionId}/sync",
+        "/sync-jobs",
+        "/sync-jobs/{jobId}",
+        "/users/{userId}/health",
     ] {
         assert!(paths.contains_key(p), "{p} missing from the spec");
     }

@@ -1,0 +1,300 @@
+//! `/v1/users/{userId}/connections` and `/v1/sync-jobs`: what each person has connected, syncs
+//! on demand, disconnection, and the sync queue.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::auth::ApiCaller;
+use super::error::{ApiError, Detail, ErrorEnvelope};
+use super::extract::ApiQuery;
+use super::pagination::{Page, PageParams};
+use crate::accounts::directory;
+use crate::api_keys::Scope;
+use crate::connections::monitor::{self, JobFilter, JobView};
+use crate::connections::repo::{self, ConnectionRow};
+use crate::platform::state::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_connections))
+        .routes(routes!(disconnect))
+        .routes(routes!(sync_now))
+        .routes(routes!(list_jobs))
+        .routes(routes!(get_job))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    pub id: String,
+    pub user_id: String,
+    pub provider_id: String,
+    /// `active`, `error` or `disconnected`.
+    pub status: String,
+    /// The person's account id at the provider.
+    pub provider_user_id: Option<String>,
+    pub last_error: Option<String>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub connected_at: Option<DateTime<Utc>>,
+}
+
+impl From<ConnectionRow> for Connection {
+    fn from(c: ConnectionRow) -> Self {
+        Connection {
+            id: c.id,
+            user_id: c.user_id,
+            provider_id: c.provider_id,
+            status: c.status,
+            provider_user_id: c.provider_user_id,
+            last_error: c.last_error,
+            last_synced_at: c.last_synced_at,
+            connected_at: c.connected_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncJob {
+    pub id: String,
+    pub connection_id: String,
+    pub user_id: String,
+    pub provider_id: String,
+    /// `backfill` (the first sync) or `incremental`.
+    pub kind: String,
+    /// `pending`, `running`, `completed` or `failed`.
+    pub status: String,
+    pub metrics_synced: i64,
+    pub attempts: i64,
+    pub error: Option<String>,
+    pub window_start: Option<DateTime<Utc>>,
+    pub window_end: Option<DateTime<Utc>>,
+    /// When a pending job (or its next retry) may run.
+    pub run_after: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<JobView> for SyncJob {
+    fn from(j: JobView) -> Self {
+        SyncJob {
+            id: j.id,
+            connection_id: j.connection_id,
+            user_id: j.user_id,
+            provider_id: j.provider_id,
+            kind: j.kind,
+            status: j.status,
+            metrics_synced: j.metrics_synced,
+            attempts: j.attempts,
+            error: j.error,
+            window_start: j.window_start,
+            window_end: j.window_end,
+            run_after: j.run_after,
+            started_at: j.started_at,
+            completed_at: j.completed_at,
+            created_at: j.created_at,
+        }
+    }
+}
+
+/// The user's connection with this id, in the caller's workspace.
+async fn owned_connection(
+    state: &AppState,
+    caller: &ApiCaller,
+    user_id: &str,
+    id: &str,
+) -> Result<ConnectionRow, ApiError> {
+    repo::get(&state.db, id)
+        .await?
+        .filter(|c| c.user_id == user_id && c.workspace_id == caller.workspace_id)
+        .ok_or_else(|| ApiError::not_found("connection"))
+}
+
+async fn owned_user(state: &AppState, caller: &ApiCaller, id: &str) -> Result<(), ApiError> {
+    directory::get(&state.db, &caller.workspace_id, id)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| ApiError::not_found("user"))
+}
+
+/// The user's connections, every provider on one page.
+#[utoipa::path(get, path = "/users/{userId}/connections", tag = "Connections",
+    params(("userId" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user's connections (never their tokens)", body = Page<Connection>),
+        (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
+    ))]
+pub async fn list_connections(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(user_id): Path<String>,
+) -> Result<Json<Page<Connection>>, ApiError> {
+    caller.require(Scope::Read)?;
+    owned_user(&state, &caller, &user_id).await?;
+    let rows = repo::for_user(&state.db, &user_id).await?;
+    Ok(Json(Page::complete(
+        rows.into_iter().map(Connection::from).collect(),
+    )))
+}
+
+/// Disconnect: access is revoked at the provider and the tokens deleted; the data stays.
+#[utoipa::path(delete, path = "/users/{userId}/connections/{connectionId}", tag = "Connections",
+    params(
+        ("userId" = String, Path, description = "The user's id"),
+        ("connectionId" = String, Path, description = "The connection's id"),
+    ),
+    responses(
+        (status = 204, description = "Disconnected"),
+        (status = 404, description = "No such connection of this user", body = ErrorEnvelope),
+    ))]
+pub async fn disconnect(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((user_id, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Scope::Write)?;
+    let conn = owned_connection(&state, &caller, &user_id, &id).await?;
+    let engine = &state.engine;
+    if let (Some(Ok(tokens)), Some(p)) = (
+        conn.tokens(&state.config.keys),
+        engine.registry.get(&conn.provider_id),
+    ) {
+        if let Err(e) = p.revoke(&engine.http, &tokens).await {
+            tracing::warn!(provider = %conn.provider_id, error = %e, "revocation at the provider failed");
+        }
+    }
+    repo::disconnect(&state.db, &conn, Utc::now()).await?;
+    crate::connections::hooks::emit(
+        &state.db,
+        &conn,
+        crate::webhooks::EventType::ConnectionDisconnected,
+        crate::connections::hooks::connection_data(&conn, "disconnected", None),
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Queue a sync now. Answers with the queued job, or the one already open.
+#[utoipa::path(post, path = "/users/{userId}/connections/{connectionId}/sync", tag = "Connections",
+    params(
+        ("userId" = String, Path, description = "The user's id"),
+        ("connectionId" = String, Path, description = "The connection's id"),
+    ),
+    responses(
+        (status = 202, description = "Queued (or already queued)", body = SyncJob),
+        (status = 404, description = "No such connection of this user", body = ErrorEnvelope),
+        (status = 409, description = "Disconnected, or its provider is not configured here", body = ErrorEnvelope),
+    ))]
+pub async fn sync_now(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((user_id, id)): Path<(String, String)>,
+) -> Result<(StatusCode, Json<SyncJob>), ApiError> {
+    caller.require(Scope::Write)?;
+    let conn = owned_connection(&state, &caller, &user_id, &id).await?;
+    if conn.status == "disconnected" || conn.encrypted_tokens.is_none() {
+        return Err(ApiError::conflict(
+            "This connection is disconnected; the person must connect again.",
+        ));
+    }
+    if state.engine.registry.get(&conn.provider_id).is_none() {
+        return Err(ApiError::conflict(
+            "This provider is not configured on this server.",
+        ));
+    }
+    let queued = state.engine.request_sync(&conn, Utc::now()).await?;
+    let job = match queued {
+        Some(job_id) => monitor::get(&state.db, &caller.workspace_id, &job_id).await?,
+        None => monitor::open_for_connection(&state.db, &caller.workspace_id, &conn.id).await?,
+    }
+    .ok_or_else(ApiError::internal)?;
+    Ok((StatusCode::ACCEPTED, Json(job.into())))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct JobQuery {
+    /// Only this user's jobs.
+    pub user_id: Option<String>,
+    /// Only this provider's jobs.
+    pub provider_id: Option<String>,
+    /// `pending`, `running`, `completed` or `failed`.
+    pub status: Option<String>,
+    /// Only jobs queued at or after this moment (ISO 8601).
+    pub since: Option<DateTime<Utc>>,
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The workspace's sync jobs, newest first.
+#[utoipa::path(get, path = "/sync-jobs", tag = "Sync jobs",
+    params(JobQuery),
+    responses(
+        (status = 200, description = "A page of jobs", body = Page<SyncJob>),
+        (status = 400, description = "Bad filter, limit or cursor", body = ErrorEnvelope),
+    ))]
+pub async fn list_jobs(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    ApiQuery(q): ApiQuery<JobQuery>,
+) -> Result<Json<Page<SyncJob>>, ApiError> {
+    caller.require(Scope::Read)?;
+    let page = PageParams {
+        limit: q.limit,
+        cursor: q.cursor.clone(),
+    };
+    let limit = page.limit()?;
+    let before: Option<(DateTime<Utc>, String)> = page.cursor()?;
+    if let Some(s) = q
+        .status
+        .as_deref()
+        .filter(|s| !monitor::STATUSES.contains(s))
+    {
+        return Err(ApiError::bad_query(vec![Detail::field(
+            "status",
+            format!("{s:?} is not a status; use pending, running, completed or failed."),
+        )]));
+    }
+    let filter = JobFilter {
+        user_id: q.user_id,
+        provider_id: q.provider_id,
+        status: q.status,
+        since: q.since,
+        before,
+    };
+    let rows = monitor::list(&state.db, &caller.workspace_id, &filter, limit + 1).await?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |j| (j.created_at, j.id.clone()),
+        SyncJob::from,
+    )))
+}
+
+/// One sync job.
+#[utoipa::path(get, path = "/sync-jobs/{jobId}", tag = "Sync jobs",
+    params(("jobId" = String, Path, description = "The job's id")),
+    responses(
+        (status = 200, description = "The job", body = SyncJob),
+        (status = 404, description = "No such job in this workspace", body = ErrorEnvelope),
+    ))]
+pub async fn get_job(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<SyncJob>, ApiError> {
+    caller.require(Scope::Read)?;
+    monitor::get(&state.db, &caller.workspace_id, &id)
+        .await?
+        .map(|j| Json(j.into()))
+        .ok_or_else(|| ApiError::not_found("sync job"))
+}

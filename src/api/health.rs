@@ -1,0 +1,298 @@
+//! `/v1/users/{userId}/health`: daily summaries read from the rollups, and batches of readings
+//! written by the platform itself through the one ingest path (all or nothing).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::auth::ApiCaller;
+use super::error::{ApiError, Detail, ErrorEnvelope};
+use super::extract::{ApiJson, ApiQuery};
+use super::pagination::{Page, PageParams};
+use crate::accounts::directory::{self, UserRecord};
+use crate::api_keys::Scope;
+use crate::health::catalogue;
+use crate::health::ingest::{self, Batch, IngestError, PointInput, Source};
+use crate::platform::db::Db;
+use crate::platform::state::AppState;
+use crate::with_db;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(daily_summaries, ingest_points))
+}
+
+/// One metric on one local day from one provider.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DailySummary {
+    /// The day in the user's own time zone (YYYY-MM-DD).
+    pub date: NaiveDate,
+    pub metric_type: String,
+    pub provider_id: String,
+    /// The canonical unit the values are in.
+    pub unit: Option<String>,
+    pub count: i64,
+    pub sum: Option<f64>,
+    pub avg: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// The day's latest reading.
+    pub last: Option<f64>,
+}
+
+#[derive(Debug, FromRow)]
+struct RollupRow {
+    local_date: NaiveDate,
+    metric_type: String,
+    provider_id: String,
+    sample_count: i64,
+    value_sum: Option<f64>,
+    value_min: Option<f64>,
+    value_max: Option<f64>,
+    value_last: Option<f64>,
+}
+
+impl From<RollupRow> for DailySummary {
+    fn from(r: RollupRow) -> Self {
+        DailySummary {
+            unit: catalogue::metric(&r.metric_type).map(|m| m.unit.to_string()),
+            avg: r
+                .value_sum
+                .filter(|_| r.sample_count > 0)
+                .map(|s| s / r.sample_count as f64),
+            date: r.local_date,
+            metric_type: r.metric_type,
+            provider_id: r.provider_id,
+            count: r.sample_count,
+            sum: r.value_sum,
+            min: r.value_min,
+            max: r.value_max,
+            last: r.value_last,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct HealthQuery {
+    /// Only this metric (`steps`, `heart_rate`, …).
+    pub metric_type: Option<String>,
+    /// First day (YYYY-MM-DD, the user's local date); default 30 days before `to`.
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive; default the user's today.
+    pub to: Option<NaiveDate>,
+    /// Only this provider's data.
+    pub provider_id: Option<String>,
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+type RollupCursor = (NaiveDate, String, String);
+
+async fn owned_user(
+    state: &AppState,
+    caller: &ApiCaller,
+    id: &str,
+) -> Result<UserRecord, ApiError> {
+    directory::get(&state.db, &caller.workspace_id, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("user"))
+}
+
+/// Daily summaries per metric and provider, oldest day first.
+#[utoipa::path(get, path = "/users/{userId}/health", tag = "Health data",
+    params(("userId" = String, Path, description = "The user's id"), HealthQuery),
+    responses(
+        (status = 200, description = "A page of daily summaries", body = Page<DailySummary>),
+        (status = 400, description = "Bad dates, metric, limit or cursor", body = ErrorEnvelope),
+        (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
+    ))]
+pub async fn daily_summaries(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(user_id): Path<String>,
+    ApiQuery(q): ApiQuery<HealthQuery>,
+) -> Result<Json<Page<DailySummary>>, ApiError> {
+    caller.require(Scope::Read)?;
+    let user = owned_user(&state, &caller, &user_id).await?;
+    let page = PageParams {
+        limit: q.limit,
+        cursor: q.cursor.clone(),
+    };
+    let limit = page.limit()?;
+    let after: Option<RollupCursor> = page.cursor()?;
+    let mut problems = Vec::new();
+    let metric = match q.metric_type.as_deref() {
+        Some(m) => match catalogue::metric(m) {
+            Some(info) => Some(info.id.to_string()),
+            None => {
+                problems.push(Detail::field(
+                    "metricType",
+                    format!("{m:?} is not a metric type."),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let tz: chrono_tz::Tz = user.timezone.parse().unwrap_or(chrono_tz::UTC);
+    let to = q.to.unwrap_or_else(|| crate::health::local_time::today(tz));
+    let from = q.from.unwrap_or(to - Duration::days(30));
+    if from > to {
+        problems.push(Detail::field("from", "Use a day on or before `to`."));
+    } else if (to - from).num_days() > 3660 {
+        problems.push(Detail::field(
+            "from",
+            "Ask for at most ten years at a time.",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::bad_query(problems));
+    }
+    let rows = rollups(
+        &state.db,
+        &user.id,
+        metric.as_deref(),
+        q.provider_id.as_deref(),
+        (from, to),
+        after,
+        limit + 1,
+    )
+    .await?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |r| (r.local_date, r.metric_type.clone(), r.provider_id.clone()),
+        DailySummary::from,
+    )))
+}
+
+async fn rollups(
+    db: &Db,
+    user_id: &str,
+    metric: Option<&str>,
+    provider: Option<&str>,
+    (from, to): (NaiveDate, NaiveDate),
+    after: Option<RollupCursor>,
+    limit: i64,
+) -> Result<Vec<RollupRow>, sqlx::Error> {
+    // Without a cursor, seek from before the first day.
+    let (a_date, a_metric, a_provider) =
+        after.unwrap_or((from - Duration::days(1), String::new(), String::new()));
+    let sql = "SELECT local_date, metric_type, provider_id, CAST(sample_count AS BIGINT) AS sample_count, \
+               value_sum, value_min, value_max, value_last FROM daily_rollups \
+               WHERE user_id = $1 AND ($2 = '' OR metric_type = $2) AND ($3 = '' OR provider_id = $3) \
+                 AND local_date >= $4 AND local_date <= $5 \
+                 AND (local_date, metric_type, provider_id) > ($6, $7, $8) \
+               ORDER BY local_date, metric_type, provider_id LIMIT $9";
+    with_db!(db, pool => sqlx::query_as(sql)
+        .bind(user_id)
+        .bind(metric.unwrap_or(""))
+        .bind(provider.unwrap_or(""))
+        .bind(from)
+        .bind(to)
+        .bind(a_date)
+        .bind(a_metric)
+        .bind(a_provider)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IngestBody {
+    /// Your source's id (lower case, digits, `_`; 2–32 characters), e.g. `acme_scale`. The ids
+    /// of built-in providers are reserved for their own syncs.
+    pub provider_id: String,
+    /// 1 to 5,000 readings.
+    #[schema(value_type = Vec<Object>)]
+    pub points: Vec<PointInput>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestResult {
+    /// Readings written (a re-sent reading updates in place).
+    pub points: usize,
+    /// Local days whose summaries were recomputed.
+    pub days_refreshed: usize,
+    pub records_changed: usize,
+}
+
+const MAX_POINTS: usize = 5000;
+
+/// Write a batch of readings: all of them, or (when any is invalid) none, with every bad item
+/// listed by index.
+#[utoipa::path(post, path = "/users/{userId}/health", tag = "Health data",
+    params(("userId" = String, Path, description = "The user's id")),
+    request_body = IngestBody,
+    responses(
+        (status = 201, description = "Written", body = IngestResult),
+        (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
+        (status = 422, description = "Invalid items, each in details with its index; nothing stored", body = ErrorEnvelope),
+    ))]
+pub async fn ingest_points(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(user_id): Path<String>,
+    ApiJson(body): ApiJson<IngestBody>,
+) -> Result<(StatusCode, Json<IngestResult>), ApiError> {
+    caller.require(Scope::Write)?;
+    let user = owned_user(&state, &caller, &user_id).await?;
+    let reserved = state
+        .engine
+        .registry
+        .all()
+        .iter()
+        .any(|p| p.info().id == body.provider_id)
+        || ["manual", "computed", "demo"].contains(&body.provider_id.as_str());
+    if reserved {
+        return Err(ApiError::validation(vec![Detail::field(
+            "providerId",
+            "This id belongs to a built-in source; name your own, such as acme_scale.",
+        )]));
+    }
+    if body.points.is_empty() || body.points.len() > MAX_POINTS {
+        return Err(ApiError::validation(vec![Detail::field(
+            "points",
+            format!("Send 1 to {MAX_POINTS} readings per request."),
+        )]));
+    }
+    let mut batch = Batch::new(&body.provider_id, Source::User);
+    batch.points = body.points;
+    match ingest::ingest(&state.db, &user.id, batch).await {
+        Ok(report) => Ok((
+            StatusCode::CREATED,
+            Json(IngestResult {
+                points: report.points,
+                days_refreshed: report.days_refreshed,
+                records_changed: report.records_changed,
+            }),
+        )),
+        Err(IngestError::Invalid { points, .. }) => Err(ApiError::validation(
+            points
+                .into_iter()
+                .map(|e| Detail {
+                    field: Some(format!("points[{}].{}", e.index, e.field)),
+                    index: Some(e.index),
+                    message: e.message,
+                })
+                .collect(),
+        )),
+        Err(IngestError::Provider) => Err(ApiError::validation(vec![Detail::field(
+            "providerId",
+            "Use 2 to 32 lower-case letters, digits or _, starting with a letter.",
+        )])),
+        Err(IngestError::UnknownUser) => Err(ApiError::not_found("user")),
+        Err(IngestError::Db(e)) => Err(e.into()),
+    }
+}
