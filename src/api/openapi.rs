@@ -59,6 +59,7 @@ pub fn collect() -> (axum::Router<AppState>, Spec) {
         .merge(super::webhooks::routes())
         .merge(super::connections::routes())
         .merge(super::health::routes())
+        .merge(super::events::routes())
         .split_for_parts()
 }
 

@@ -453,3 +453,154 @@ both_backends!(
             .contains("recordedAt"));
     }
 );
+
+both_backends!(
+    sessions_and_records_are_read_newest_first,
+    |app: TestApp| async move {
+        use vitasync::health::ingest::{self, Batch, EventInput, PointInput, Source};
+        let (key, user, _) = setup(&app, "Acme", false).await;
+        let mut batch = Batch::new("acme_watch", Source::User);
+        for (i, kind) in ["workout", "sleep", "workout"].iter().enumerate() {
+            let start = chrono::DateTime::parse_from_rfc3339("2026-03-01T06:00:00Z")
+                .unwrap()
+                .with_timezone(&Utc)
+                + Duration::days(i as i64);
+            batch.events.push(EventInput {
+                provider_event_id: format!("s{i}"),
+                event_type: kind.to_string(),
+                activity_type: (*kind == "workout").then(|| "running".to_string()),
+                title: None,
+                started_at: start,
+                ended_at: Some(start + Duration::minutes(45)),
+                duration_seconds: Some(2700),
+                distance_meters: (*kind == "workout").then_some(8000.0),
+                calories_kcal: None,
+                avg_heart_rate: Some(150),
+                max_heart_rate: None,
+                data: None,
+            });
+        }
+        batch.points.push(PointInput {
+            metric_type: "steps".into(),
+            value: Some(12000.0),
+            unit: None,
+            data: None,
+            recorded_at: "2026-03-01T12:00:00Z".parse().unwrap(),
+        });
+        ingest::ingest(app.db(), &user, batch).await.unwrap();
+
+        let all = app
+            .api(
+                "GET",
+                &format!("/v1/users/{user}/events?limit=2"),
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(all.status, StatusCode::OK, "{}", all.json);
+        let first: Vec<&str> = all.json["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["providerEventId"].as_str().unwrap())
+            .collect();
+        assert_eq!(first, ["s2", "s1"]);
+        let next = all.json["pagination"]["nextCursor"].as_str().unwrap();
+        let rest = app
+            .api(
+                "GET",
+                &format!("/v1/users/{user}/events?limit=2&cursor={next}"),
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(rest.json["data"][0]["providerEventId"], "s0");
+        assert_eq!(rest.json["pagination"]["hasMore"], false);
+        assert_eq!(rest.json["data"][0]["durationSeconds"], 2700);
+        assert_eq!(rest.json["data"][0]["avgHeartRate"], 150);
+
+        let runs = app
+            .api(
+                "GET",
+                &format!("/v1/users/{user}/events?eventType=workout&activityType=running"),
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(runs.json["data"].as_array().unwrap().len(), 2);
+        let window = app
+            .api(
+                "GET",
+                &format!(
+                    "/v1/users/{user}/events?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z"
+                ),
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(window.json["data"].as_array().unwrap().len(), 1);
+        let id = window.json["data"][0]["id"].as_str().unwrap();
+        let one = app
+            .api(
+                "GET",
+                &format!("/v1/users/{user}/events/{id}"),
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(one.json["eventType"], "sleep");
+        assert_eq!(
+            app.api(
+                "GET",
+                &format!("/v1/users/{user}/events/nope"),
+                Some(&key),
+                None
+            )
+            .await
+            .status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.api(
+                "GET",
+                &format!("/v1/users/{user}/events?eventType=nap"),
+                Some(&key),
+                None
+            )
+            .await
+            .status,
+            StatusCode::BAD_REQUEST
+        );
+
+        let records = app
+            .api(
+                "GET",
+                &format!("/v1/users/{user}/personal-records"),
+                Some(&key),
+                None,
+            )
+            .await;
+        assert_eq!(records.status, StatusCode::OK);
+        let steps = records.json["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["metricType"] == "steps")
+            .expect("a steps record");
+        assert_eq!(steps["value"], 12000.0);
+
+        // Another workspace sees none of it.
+        let (key_b, _, _) = setup(&app, "Beta", false).await;
+        for p in [
+            format!("/v1/users/{user}/events"),
+            format!("/v1/users/{user}/events/{id}"),
+            format!("/v1/users/{user}/personal-records"),
+        ] {
+            assert_eq!(
+                app.api("GET", &p, Some(&key_b), None).await.status,
+                StatusCode::NOT_FOUND,
+                "{p}"
+            );
+        }
+    }
+);

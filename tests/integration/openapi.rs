@@ -55,6 +55,9 @@ async fn the_spec_is_served_and_describes_every_route() {
         "/sync-jobs",
         "/sync-jobs/{jobId}",
         "/users/{userId}/health",
+        "/users/{userId}/events",
+        "/users/{userId}/events/{eventId}",
+        "/users/{userId}/personal-records",
     ] {
         assert!(paths.contains_key(p), "{p} missing from the spec");
     }

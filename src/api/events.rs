@@ -1,0 +1,206 @@
+//! `/v1/users/{userId}/events` (workouts, sleep, activities) and `/personal-records`.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use chrono::{DateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json as SqlJson;
+use sqlx::FromRow;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::auth::ApiCaller;
+use super::error::{ApiError, Detail, ErrorEnvelope};
+use super::extract::ApiQuery;
+use super::pagination::{Page, PageParams};
+use crate::accounts::directory;
+use crate::api_keys::Scope;
+use crate::platform::state::AppState;
+use crate::with_db;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_events))
+        .routes(routes!(get_event))
+        .routes(routes!(list_records))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    pub id: String,
+    pub provider_id: String,
+    /// The provider's own id of this session.
+    pub provider_event_id: String,
+    /// `workout`, `sleep` or `activity`.
+    pub event_type: String,
+    pub activity_type: Option<String>,
+    pub title: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub duration_seconds: Option<i64>,
+    pub distance_meters: Option<f64>,
+    pub calories_kcal: Option<f64>,
+    pub avg_heart_rate: Option<i64>,
+    pub max_heart_rate: Option<i64>,
+    /// Provider details (sleep stages, zones, …).
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<SqlJson<serde_json::Value>>,
+}
+
+const EVENT_COLUMNS: &str =
+    "id, provider_id, provider_event_id, event_type, activity_type, title, \
+     started_at, ended_at, CAST(duration_seconds AS BIGINT) AS duration_seconds, distance_meters, \
+     calories_kcal, CAST(avg_heart_rate AS BIGINT) AS avg_heart_rate, \
+     CAST(max_heart_rate AS BIGINT) AS max_heart_rate, data";
+
+#[derive(Debug, Serialize, Deserialize, ToSchema, FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonalRecord {
+    pub metric_type: String,
+    /// What kind of best: `daily_max`, `daily_min`, `longest`, …
+    pub category: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub provider_id: String,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// `workout`, `sleep` or `activity`.
+    pub event_type: Option<String>,
+    /// Such as `running`.
+    pub activity_type: Option<String>,
+    pub provider_id: Option<String>,
+    /// Sessions starting at or after this moment (ISO 8601).
+    pub from: Option<DateTime<Utc>>,
+    /// Sessions starting before this moment.
+    pub to: Option<DateTime<Utc>>,
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+async fn owned_user(state: &AppState, caller: &ApiCaller, id: &str) -> Result<(), ApiError> {
+    directory::get(&state.db, &caller.workspace_id, id)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| ApiError::not_found("user"))
+}
+
+/// The user's sessions, newest first.
+#[utoipa::path(get, path = "/users/{userId}/events", tag = "Health data",
+    params(("userId" = String, Path, description = "The user's id"), EventQuery),
+    responses(
+        (status = 200, description = "A page of sessions", body = Page<Event>),
+        (status = 400, description = "Bad filter, limit or cursor", body = ErrorEnvelope),
+        (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
+    ))]
+pub async fn list_events(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(user_id): Path<String>,
+    ApiQuery(q): ApiQuery<EventQuery>,
+) -> Result<Json<Page<Event>>, ApiError> {
+    caller.require(Scope::Read)?;
+    owned_user(&state, &caller, &user_id).await?;
+    let page = PageParams {
+        limit: q.limit,
+        cursor: q.cursor.clone(),
+    };
+    let limit = page.limit()?;
+    let before: Option<(DateTime<Utc>, String)> = page.cursor()?;
+    if let Some(t) = q
+        .event_type
+        .as_deref()
+        .filter(|t| !["workout", "sleep", "activity"].contains(t))
+    {
+        return Err(ApiError::bad_query(vec![Detail::field(
+            "eventType",
+            format!("{t:?} is not an event type; use workout, sleep or activity."),
+        )]));
+    }
+    let far = Utc
+        .with_ymd_and_hms(9999, 12, 31, 0, 0, 0)
+        .single()
+        .expect("date");
+    let (before_at, before_id) = before.unwrap_or((far, String::new()));
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE user_id = $1 \
+           AND ($2 = '' OR event_type = $2) AND ($3 = '' OR activity_type = $3) \
+           AND ($4 = '' OR provider_id = $4) AND started_at >= $5 AND started_at < $6 \
+           AND (started_at < $7 OR (started_at = $7 AND id < $8)) \
+         ORDER BY started_at DESC, id DESC LIMIT $9"
+    );
+    let rows: Vec<Event> = with_db!(&state.db, pool => sqlx::query_as(&sql)
+        .bind(&user_id)
+        .bind(q.event_type.as_deref().unwrap_or(""))
+        .bind(q.activity_type.as_deref().unwrap_or(""))
+        .bind(q.provider_id.as_deref().unwrap_or(""))
+        .bind(q.from.unwrap_or(DateTime::<Utc>::UNIX_EPOCH))
+        .bind(q.to.unwrap_or(far))
+        .bind(before_at)
+        .bind(before_id)
+        .bind(limit + 1)
+        .fetch_all(pool)
+        .await)?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |e| (e.started_at, e.id.clone()),
+        |e| e,
+    )))
+}
+
+/// One session.
+#[utoipa::path(get, path = "/users/{userId}/events/{eventId}", tag = "Health data",
+    params(
+        ("userId" = String, Path, description = "The user's id"),
+        ("eventId" = String, Path, description = "The session's id"),
+    ),
+    responses(
+        (status = 200, description = "The session", body = Event),
+        (status = 404, description = "No such session of this user", body = ErrorEnvelope),
+    ))]
+pub async fn get_event(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((user_id, id)): Path<(String, String)>,
+) -> Result<Json<Event>, ApiError> {
+    caller.require(Scope::Read)?;
+    owned_user(&state, &caller, &user_id).await?;
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1 AND user_id = $2");
+    let row: Option<Event> = with_db!(&state.db, pool => sqlx::query_as(&sql)
+        .bind(&id)
+        .bind(&user_id)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(Json).ok_or_else(|| ApiError::not_found("event"))
+}
+
+/// The user's personal records, one per metric and kind of best.
+#[utoipa::path(get, path = "/users/{userId}/personal-records", tag = "Health data",
+    params(("userId" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "Every record, on one page", body = Page<PersonalRecord>),
+        (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
+    ))]
+pub async fn list_records(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(user_id): Path<String>,
+) -> Result<Json<Page<PersonalRecord>>, ApiError> {
+    caller.require(Scope::Read)?;
+    owned_user(&state, &caller, &user_id).await?;
+    let rows: Vec<PersonalRecord> = with_db!(&state.db, pool => sqlx::query_as(
+        "SELECT metric_type, category, value, unit, recorded_at, provider_id FROM personal_records \
+         WHERE user_id = $1 ORDER BY metric_type, category")
+        .bind(&user_id)
+        .fetch_all(pool)
+        .await)?;
+    Ok(Json(Page::complete(rows)))
+}
