@@ -2,9 +2,12 @@
 //! the tabs that lead to the other admin screens (API keys, …).
 
 pub mod api;
+pub mod jobs;
+mod jobs_page;
 mod page;
 mod tabs;
 
 pub use api::*;
+pub use jobs_page::JobsPage;
 pub use page::AdminPage;
 pub use tabs::AdminTabs;

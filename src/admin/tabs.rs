@@ -6,6 +6,7 @@ const TABS: &[(&str, &str)] = &[
     ("/admin", "Members"),
     ("/admin/api-keys", "API keys"),
     ("/admin/webhooks", "Webhooks"),
+    ("/admin/jobs", "Sync jobs"),
 ];
 
 #[component]

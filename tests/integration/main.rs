@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts_cli;
+mod admin_jobs;
 mod api_auth;
 mod api_data;
 mod api_keys;
