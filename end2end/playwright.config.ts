@@ -54,10 +54,11 @@ export default defineConfig({
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${PHONE_PORT}`, launchOptions: chromium },
     },
     {
-      // Administration as the owner the phone journey set up: API keys.
+      // Administration as the owner the phone journey set up: API keys, webhooks, and the
+      // sync jobs of the member the connections test connected.
       name: 'admin-phone',
       testMatch: /admin\.spec\.ts/,
-      dependencies: ['phone'],
+      dependencies: ['connections-phone'],
       use: {
         viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
         baseURL: `http://127.0.0.1:${PHONE_PORT}`, launchOptions: chromium,

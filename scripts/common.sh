@@ -10,6 +10,10 @@ TOOLS_DIR="${VITASYNC_TOOLS_DIR:-$HOME/.cache/vitasync-tools}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 SITE_ROOT="$CARGO_TARGET_DIR/site"
 BINARYEN_VERSION=132
+# The API reference page (/docs/api) renders /v1/openapi.json with Redoc's standalone bundle,
+# taken from the npm registry package and served by VitaSync itself (no CDN).
+REDOC_VERSION=2.5.4
+REDOC_BUNDLE="$TOOLS_DIR/redoc-$REDOC_VERSION/redoc.standalone.js"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -38,6 +42,16 @@ ensure_build_tools() {
     mkdir -p "$TOOLS_DIR"
     (cd "$TOOLS_DIR" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION")
   fi
+  if [ ! -f "$REDOC_BUNDLE" ]; then
+    say "Fetching the API reference viewer (npm redoc@$REDOC_VERSION)"
+    local dir; dir="$(dirname "$REDOC_BUNDLE")"
+    mkdir -p "$dir"
+    # Only the package's tarball: its standalone bundle needs none of its dependencies.
+    (cd "$dir" && npm pack --silent "redoc@$REDOC_VERSION" >/dev/null \
+      && tar -xzf "redoc-$REDOC_VERSION.tgz" --strip-components=2 package/bundles/redoc.standalone.js \
+      && tar -xzf "redoc-$REDOC_VERSION.tgz" --strip-components=1 package/LICENSE \
+      && rm -f "redoc-$REDOC_VERSION.tgz")
+  fi
 }
 
 # Builds target/site: the hydrate wasm (size-tuned profile), its JS glue, CSS and public files.
@@ -55,6 +69,9 @@ build_site() {
   # Swap the new bundle in at once so a running server never serves half a build.
   rm -rf "$pkg" && mv "$tmp" "$pkg"
   cp -R "$ROOT/public/." "$SITE_ROOT/"
+  mkdir -p "$SITE_ROOT/api-docs"
+  cp "$REDOC_BUNDLE" "$SITE_ROOT/api-docs/redoc.standalone.js"
+  cp "$(dirname "$REDOC_BUNDLE")/LICENSE" "$SITE_ROOT/api-docs/REDOC-LICENSE.txt"
 }
 
 build_server() {

@@ -106,3 +106,32 @@ test('an admin adds a webhook, sends a test event and sees it delivered', async 
     server.close();
   }
 });
+
+test('the admin follows the member\'s syncs in the job monitor and reads the API reference', async ({ page }, info) => {
+  await signIn(page, OWNER);
+  await page.goto('/admin');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Sync jobs' }).click();
+  await expect(page).toHaveURL(/\/admin\/jobs$/);
+  // The connections test connected the demo provider as the member; its first sync is here.
+  const jobs = page.locator('li.job');
+  await expect(jobs.first()).toContainText('VitaSync Demo');
+  await page.getByLabel('Status').selectOption('completed');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/status=completed/);
+  await expect(jobs.first().locator('.badge')).toHaveText('Completed');
+  await expect(jobs.first()).toContainText(/Backfill · queued .* item\(s\)/);
+  await page.getByLabel('Status').selectOption('failed');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByText('No sync jobs match')).toBeVisible();
+  await page.getByRole('link', { name: 'Clear' }).click();
+  await expect(jobs.first()).toBeVisible();
+  await shot(page, info.project.name, 'sync-jobs');
+
+  // The API reference is served by VitaSync itself and rendered from /v1/openapi.json.
+  await page.goto('/admin/api-keys');
+  await page.getByRole('link', { name: 'API reference' }).click();
+  await expect(page).toHaveURL(/\/docs\/api$/);
+  await expect(page.getByRole('heading', { name: /VitaSync API/ }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText('List the workspace\'s users, oldest first.').first()).toBeAttached();
+  await shot(page, info.project.name, 'api-reference');
+});

@@ -105,9 +105,11 @@ fn Jobs() -> impl IntoView {
                                 view! { <EmptyState title="No sync jobs match" message="Jobs appear here when people connect devices and data is synced."/> }.into_any()
                             } else {
                                 view! {
-                                    <ul class="plain-list card job-list">
-                                        {o.jobs.into_iter().map(|j| view! { <JobRow job=j retry=retry/> }).collect_view()}
-                                    </ul>
+                                    <section class="card" aria-label="Sync jobs">
+                                        <ul class="plain-list job-list">
+                                            {o.jobs.into_iter().map(|j| view! { <JobRow job=j retry=retry/> }).collect_view()}
+                                        </ul>
+                                    </section>
                                 }.into_any()
                             }}
                             {older.map(|href| view! { <p><a class="btn btn-secondary" href=href>"Older jobs"</a></p> })}
@@ -141,7 +143,10 @@ fn JobRow(job: JobInfo, retry: ServerAction<RetryJob>) -> impl IntoView {
     let mut facts = vec![
         job.kind.clone(),
         format!("queued {}", job.queued),
-        format!("{} item(s)", job.items),
+        format!(
+            "{} item(s)",
+            crate::health::catalogue::format_number(job.items as f64, 0)
+        ),
         format!("{} attempt(s)", job.attempts),
     ];
     if !job.took.is_empty() {

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod connections;
+pub mod docs;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -48,5 +49,7 @@ pub fn router() -> Router<AppState> {
                 "This route does not take that method; see /v1/openapi.json.",
             )
         });
-    Router::new().nest("/v1", v1)
+    Router::new()
+        .nest("/v1", v1)
+        .route("/docs/api", get(docs::reference_page))
 }

@@ -31,7 +31,7 @@ fn ApiKeys() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>"Admin"</h1>
-            <p class="muted">"Keys let other apps use the VitaSync API for this workspace."</p>
+            <p class="muted">"Keys let other apps use the VitaSync API for this workspace. "<a href="/docs/api" rel="external">"API reference"</a></p>
         </header>
         <AdminTabs current="/admin/api-keys"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

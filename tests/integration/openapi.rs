@@ -72,5 +72,11 @@ async fn the_spec_is_served_and_describes_every_route() {
             );
         }
     }
+    // The readable reference renders that document with a bundle served from this site.
+    let page = app.client().get("/docs/api").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"spec-url="/v1/openapi.json""#));
+    assert!(page.body.contains(r#"src="/api-docs/redoc.standalone.js""#));
+    assert!(!page.body.contains("https://"), "nothing from a CDN");
     app.finish().await;
 }
