@@ -14,7 +14,6 @@ use super::auth::ApiCaller;
 use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::ApiQuery;
 use super::pagination::{Page, PageParams};
-use crate::accounts::directory;
 use crate::api_keys::Scope;
 use crate::connections::monitor::{self, JobFilter, JobView};
 use crate::connections::repo::{self, ConnectionRow};
@@ -117,13 +116,6 @@ async fn owned_connection(
         .ok_or_else(|| ApiError::not_found("connection"))
 }
 
-async fn owned_user(state: &AppState, caller: &ApiCaller, id: &str) -> Result<(), ApiError> {
-    directory::get(&state.db, &caller.workspace_id, id)
-        .await?
-        .map(|_| ())
-        .ok_or_else(|| ApiError::not_found("user"))
-}
-
 /// The user's connections, every provider on one page.
 #[utoipa::path(get, path = "/users/{userId}/connections", tag = "Connections",
     params(("userId" = String, Path, description = "The user's id")),
@@ -137,7 +129,7 @@ pub async fn list_connections(
     Path(user_id): Path<String>,
 ) -> Result<Json<Page<Connection>>, ApiError> {
     caller.require(Scope::Read)?;
-    owned_user(&state, &caller, &user_id).await?;
+    super::users::owned_user(&state, &caller, &user_id).await?;
     let rows = repo::for_user(&state.db, &user_id).await?;
     Ok(Json(Page::complete(
         rows.into_iter().map(Connection::from).collect(),

@@ -14,7 +14,6 @@ use super::auth::ApiCaller;
 use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::ApiQuery;
 use super::pagination::{Page, PageParams};
-use crate::accounts::directory;
 use crate::api_keys::Scope;
 use crate::platform::state::AppState;
 use crate::with_db;
@@ -85,13 +84,6 @@ pub struct EventQuery {
     pub cursor: Option<String>,
 }
 
-async fn owned_user(state: &AppState, caller: &ApiCaller, id: &str) -> Result<(), ApiError> {
-    directory::get(&state.db, &caller.workspace_id, id)
-        .await?
-        .map(|_| ())
-        .ok_or_else(|| ApiError::not_found("user"))
-}
-
 /// The user's sessions, newest first.
 #[utoipa::path(get, path = "/users/{userId}/events", tag = "Health data",
     params(("userId" = String, Path, description = "The user's id"), EventQuery),
@@ -107,7 +99,7 @@ pub async fn list_events(
     ApiQuery(q): ApiQuery<EventQuery>,
 ) -> Result<Json<Page<Event>>, ApiError> {
     caller.require(Scope::Read)?;
-    owned_user(&state, &caller, &user_id).await?;
+    super::users::owned_user(&state, &caller, &user_id).await?;
     let page = PageParams {
         limit: q.limit,
         cursor: q.cursor.clone(),
@@ -172,7 +164,7 @@ pub async fn get_event(
     Path((user_id, id)): Path<(String, String)>,
 ) -> Result<Json<Event>, ApiError> {
     caller.require(Scope::Read)?;
-    owned_user(&state, &caller, &user_id).await?;
+    super::users::owned_user(&state, &caller, &user_id).await?;
     let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1 AND user_id = $2");
     let row: Option<Event> = with_db!(&state.db, pool => sqlx::query_as(&sql)
         .bind(&id)
@@ -195,7 +187,7 @@ pub async fn list_records(
     Path(user_id): Path<String>,
 ) -> Result<Json<Page<PersonalRecord>>, ApiError> {
     caller.require(Scope::Read)?;
-    owned_user(&state, &caller, &user_id).await?;
+    super::users::owned_user(&state, &caller, &user_id).await?;
     let rows: Vec<PersonalRecord> = with_db!(&state.db, pool => sqlx::query_as(
         "SELECT metric_type, category, value, unit, recorded_at, provider_id FROM personal_records \
          WHERE user_id = $1 ORDER BY metric_type, category")

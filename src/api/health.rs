@@ -15,7 +15,6 @@ use super::auth::ApiCaller;
 use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::{ApiJson, ApiQuery};
 use super::pagination::{Page, PageParams};
-use crate::accounts::directory::{self, UserRecord};
 use crate::api_keys::Scope;
 use crate::health::catalogue;
 use crate::health::ingest::{self, Batch, IngestError, PointInput, Source};
@@ -97,16 +96,6 @@ pub struct HealthQuery {
 
 type RollupCursor = (NaiveDate, String, String);
 
-async fn owned_user(
-    state: &AppState,
-    caller: &ApiCaller,
-    id: &str,
-) -> Result<UserRecord, ApiError> {
-    directory::get(&state.db, &caller.workspace_id, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("user"))
-}
-
 /// Daily summaries per metric and provider, oldest day first.
 #[utoipa::path(get, path = "/users/{userId}/health", tag = "Health data",
     params(("userId" = String, Path, description = "The user's id"), HealthQuery),
@@ -122,7 +111,7 @@ pub async fn daily_summaries(
     ApiQuery(q): ApiQuery<HealthQuery>,
 ) -> Result<Json<Page<DailySummary>>, ApiError> {
     caller.require(Scope::Read)?;
-    let user = owned_user(&state, &caller, &user_id).await?;
+    let user = super::users::owned_user(&state, &caller, &user_id).await?;
     let page = PageParams {
         limit: q.limit,
         cursor: q.cursor.clone(),
@@ -247,7 +236,7 @@ pub async fn ingest_points(
     ApiJson(body): ApiJson<IngestBody>,
 ) -> Result<(StatusCode, Json<IngestResult>), ApiError> {
     caller.require(Scope::Write)?;
-    let user = owned_user(&state, &caller, &user_id).await?;
+    let user = super::users::owned_user(&state, &caller, &user_id).await?;
     let reserved = state
         .engine
         .registry

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -87,28 +87,19 @@ pub struct NewUser {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserChanges {
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::extract::present")]
     #[schema(value_type = Option<String>)]
     pub external_id: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::extract::present")]
     #[schema(value_type = Option<String>)]
     pub email: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "super::extract::present")]
     #[schema(value_type = Option<String>)]
     pub display_name: Option<Option<String>>,
     pub timezone: Option<String>,
     /// Replaces the whole object.
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Value>,
-}
-
-/// A field that is present (even as `null`) becomes `Some(value)`; an absent one stays `None`.
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }
 
 const METADATA_MAX_BYTES: usize = 16 * 1024;
@@ -200,7 +191,9 @@ async fn emit(state: &AppState, row: &UserRecord, event: EventType) {
     .await;
 }
 
-async fn owned_user(
+/// The user with this id in the caller's workspace, or 404 (another workspace's user is
+/// indistinguishable from none).
+pub(super) async fn owned_user(
     state: &AppState,
     caller: &ApiCaller,
     id: &str,

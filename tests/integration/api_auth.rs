@@ -6,7 +6,7 @@ use axum::http::{header, Request, StatusCode};
 use serde_json::json;
 
 use crate::both_backends;
-use crate::harness::{Backend, TestApp};
+use crate::harness::TestApp;
 
 both_backends!(every_kind_of_bad_key_is_a_401, |app: TestApp| async move {
     let (ws, _) = app.workspace("Acme").await;
@@ -229,11 +229,10 @@ both_backends!(
     }
 );
 
-mod rate_limit {
-    use super::*;
-
-    async fn story(backend: Backend) {
-        let app = TestApp::spawn_with(backend, |c| c.api_rate_limit = 3).await;
+crate::both_backends_with!(
+    rate_limit,
+    |c: &mut vitasync::platform::config::Config| c.api_rate_limit = 3,
+    |app: TestApp| async move {
         let (ws, _) = app.workspace("Acme").await;
         let key = app.api_key(&ws, "read").await;
         let other = app.api_key(&ws, "read").await;
@@ -257,16 +256,5 @@ mod rate_limit {
             app.api("GET", "/v1/users", Some(&other), None).await.status,
             StatusCode::OK
         );
-        app.finish().await;
     }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        story(Backend::Sqlite).await
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        story(Backend::Postgres).await
-    }
-}
+);

@@ -67,6 +67,35 @@ macro_rules! both_backends_listening {
     };
 }
 
+/// Like `both_backends!`, with the configuration adjusted first (see
+/// [`TestApp::spawn_with`]).
+#[macro_export]
+macro_rules! both_backends_with {
+    ($name:ident, $adjust:expr, $story:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app =
+                    $crate::harness::TestApp::spawn_with($crate::harness::Backend::Sqlite, $adjust)
+                        .await;
+                ($story)(app.clone()).await;
+                app.finish().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::harness::TestApp::spawn_with(
+                    $crate::harness::Backend::Postgres,
+                    $adjust,
+                )
+                .await;
+                ($story)(app.clone()).await;
+                app.finish().await;
+            }
+        }
+    };
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -12,8 +12,13 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::harness::{Backend, TestApp};
 
+/// The development setting that lets webhooks reach the local receiver.
+fn private_targets(c: &mut vitasync::platform::config::Config) {
+    c.allow_private_webhooks = true;
+}
+
 async fn dev_app(backend: Backend) -> TestApp {
-    TestApp::spawn_with(backend, |c| c.allow_private_webhooks = true).await
+    TestApp::spawn_with(backend, private_targets).await
 }
 
 fn sender(app: &TestApp, allow_private: bool) -> Sender {
@@ -64,11 +69,10 @@ fn header_map(req: &wiremock::Request) -> http::HeaderMap {
     h
 }
 
-mod signed_delivery {
-    use super::*;
-
-    async fn story(backend: Backend) {
-        let app = dev_app(backend).await;
+crate::both_backends_with!(
+    signed_delivery,
+    private_targets,
+    |app: TestApp| async move {
         let mock = receiver(200).await;
         let (key, hook, secret) = endpoint(
             &app,
@@ -184,107 +188,81 @@ mod signed_delivery {
             2,
             "the redelivery reuses the webhook-id"
         );
-        app.finish().await;
     }
+);
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        story(Backend::Sqlite).await
+crate::both_backends_with!(retry_schedule, private_targets, |app: TestApp| async move {
+    let mock = receiver(500).await;
+    let (key, hook, _) = endpoint(
+        &app,
+        &format!("{}/hooks", mock.uri()),
+        json!(["user.created"]),
+    )
+    .await;
+    app.api(
+        "POST",
+        &format!("/v1/webhooks/{hook}/test"),
+        Some(&key),
+        None,
+    )
+    .await;
+    let s = sender(&app, true);
+    let mut now = Utc::now();
+    let mut waits = Vec::new();
+    loop {
+        let sent = s.run_due(now).await.unwrap();
+        assert_eq!(sent.len(), 1, "exactly the one delivery is due at {now}");
+        match &sent[0] {
+            Sent::RetryAt(at) => {
+                waits.push((*at - now).num_seconds());
+                // Not due a moment before its time.
+                assert!(s
+                    .run_due(*at - Duration::seconds(1))
+                    .await
+                    .unwrap()
+                    .is_empty());
+                now = *at;
+            }
+            Sent::GaveUp => break,
+            other => panic!("unexpected {other:?}"),
+        }
     }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        story(Backend::Postgres).await
+    let schedule = vitasync::webhooks::schedule::RETRY_DELAYS_SECS;
+    assert_eq!(waits.len(), schedule.len());
+    for (w, base) in waits.iter().zip(schedule) {
+        assert!(base <= *w && *w <= base + base / 10, "{w} vs {base}");
     }
-}
-
-mod retry_schedule {
-    use super::*;
-
-    async fn story(backend: Backend) {
-        let app = dev_app(backend).await;
-        let mock = receiver(500).await;
-        let (key, hook, _) = endpoint(
-            &app,
-            &format!("{}/hooks", mock.uri()),
-            json!(["user.created"]),
-        )
-        .await;
-        app.api(
-            "POST",
-            &format!("/v1/webhooks/{hook}/test"),
+    let reqs = mock.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 10);
+    let first_id = reqs[0].headers.get("webhook-id").unwrap().clone();
+    assert!(reqs
+        .iter()
+        .all(|r| r.headers.get("webhook-id") == Some(&first_id)));
+    let log = app
+        .api(
+            "GET",
+            &format!("/v1/webhooks/{hook}/deliveries"),
             Some(&key),
             None,
         )
         .await;
-        let s = sender(&app, true);
-        let mut now = Utc::now();
-        let mut waits = Vec::new();
-        loop {
-            let sent = s.run_due(now).await.unwrap();
-            assert_eq!(sent.len(), 1, "exactly the one delivery is due at {now}");
-            match &sent[0] {
-                Sent::RetryAt(at) => {
-                    waits.push((*at - now).num_seconds());
-                    // Not due a moment before its time.
-                    assert!(s
-                        .run_due(*at - Duration::seconds(1))
-                        .await
-                        .unwrap()
-                        .is_empty());
-                    now = *at;
-                }
-                Sent::GaveUp => break,
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-        let schedule = vitasync::webhooks::schedule::RETRY_DELAYS_SECS;
-        assert_eq!(waits.len(), schedule.len());
-        for (w, base) in waits.iter().zip(schedule) {
-            assert!(base <= *w && *w <= base + base / 10, "{w} vs {base}");
-        }
-        let reqs = mock.received_requests().await.unwrap();
-        assert_eq!(reqs.len(), 10);
-        let first_id = reqs[0].headers.get("webhook-id").unwrap().clone();
-        assert!(reqs
-            .iter()
-            .all(|r| r.headers.get("webhook-id") == Some(&first_id)));
-        let log = app
-            .api(
-                "GET",
-                &format!("/v1/webhooks/{hook}/deliveries"),
-                Some(&key),
-                None,
-            )
-            .await;
-        let d = &log.json["data"][0];
-        assert_eq!(d["status"], "failed");
-        assert_eq!(d["attemptCount"], 10);
-        assert_eq!(d["statusCode"], 500);
-        assert_eq!(d["nextAttemptAt"], serde_json::Value::Null);
-        // Failing for ~3 days is not yet long enough to switch the endpoint off.
-        let h = app
-            .api("GET", &format!("/v1/webhooks/{hook}"), Some(&key), None)
-            .await;
-        assert_eq!(h.json["isActive"], true);
-        assert!(h.json["failingSince"].is_string());
-        app.finish().await;
-    }
+    let d = &log.json["data"][0];
+    assert_eq!(d["status"], "failed");
+    assert_eq!(d["attemptCount"], 10);
+    assert_eq!(d["statusCode"], 500);
+    assert_eq!(d["nextAttemptAt"], serde_json::Value::Null);
+    // Failing for ~3 days is not yet long enough to switch the endpoint off.
+    let h = app
+        .api("GET", &format!("/v1/webhooks/{hook}"), Some(&key), None)
+        .await;
+    assert_eq!(h.json["isActive"], true);
+    assert!(h.json["failingSince"].is_string());
+});
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        story(Backend::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        story(Backend::Postgres).await
-    }
-}
-
-mod receiver_answers {
-    use super::*;
-
-    async fn story(backend: Backend) {
-        let app = dev_app(backend).await;
+crate::both_backends_with!(
+    receiver_answers,
+    private_targets,
+    |app: TestApp| async move {
         let mock = MockServer::start().await;
         Mock::given(path("/busy"))
             .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "120"))
@@ -396,24 +374,13 @@ mod receiver_answers {
             )
             .await;
         assert_eq!(log.json["data"].as_array().unwrap().len(), 1);
-        app.finish().await;
     }
+);
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        story(Backend::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        story(Backend::Postgres).await
-    }
-}
-
-mod failing_for_days {
-    use super::*;
-
-    async fn story(backend: Backend) {
-        let app = dev_app(backend).await;
+crate::both_backends_with!(
+    failing_for_days,
+    private_targets,
+    |app: TestApp| async move {
         let mock = receiver(503).await;
         let (key, hook, _) = endpoint(
             &app,
@@ -490,18 +457,8 @@ mod failing_for_days {
         assert_eq!(on.json["isActive"], true);
         assert_eq!(on.json["disabledReason"], serde_json::Value::Null);
         assert_eq!(on.json["failingSince"], serde_json::Value::Null);
-        app.finish().await;
     }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        story(Backend::Sqlite).await
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        story(Backend::Postgres).await
-    }
-}
+);
 
 crate::both_backends!(
     the_ssrf_guard_refuses_private_targets,
