@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod providers;
 pub mod users;
 pub mod webhooks;
+pub mod wellness;
 
 use axum::http::StatusCode;
 use axum::routing::get;

@@ -24,6 +24,7 @@ use crate::platform::state::AppState;
         (name = "Connections", description = "Each person's connected devices and apps"),
         (name = "Sync jobs", description = "The queue that brings provider data in"),
         (name = "Health data", description = "Daily summaries, and readings your platform sends"),
+        (name = "Wellness", description = "What people keep themselves: journal, water, mood, habits and goals"),
         (name = "API keys", description = "Keys for other apps (admin scope)"),
         (name = "Webhooks", description = "Signed event deliveries to your endpoints (admin scope)"),
     )
@@ -60,6 +61,7 @@ pub fn collect() -> (axum::Router<AppState>, Spec) {
         .merge(super::connections::routes())
         .merge(super::health::routes())
         .merge(super::events::routes())
+        .merge(super::wellness::routes())
         .split_for_parts()
 }
 

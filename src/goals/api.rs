@@ -57,21 +57,21 @@ pub struct GoalDetail {
 
 #[cfg(feature = "ssr")]
 #[derive(Clone, Debug, sqlx::FromRow)]
-struct GoalRow {
-    id: String,
-    name: String,
-    metric_type: Option<String>,
-    target_value: f64,
-    cadence: String,
-    direction: String,
-    current_value: Option<f64>,
-    best_value: Option<f64>,
-    current_streak: i32,
-    longest_streak: i32,
-    is_active: bool,
-    start_date: Option<NaiveDate>,
-    config: Option<sqlx::types::Json<serde_json::Value>>,
-    completed_at: Option<DateTime<Utc>>,
+pub struct GoalRow {
+    pub id: String,
+    pub name: String,
+    pub metric_type: Option<String>,
+    pub target_value: f64,
+    pub cadence: String,
+    pub direction: String,
+    pub current_value: Option<f64>,
+    pub best_value: Option<f64>,
+    pub current_streak: i32,
+    pub longest_streak: i32,
+    pub is_active: bool,
+    pub start_date: Option<NaiveDate>,
+    pub config: Option<sqlx::types::Json<serde_json::Value>>,
+    pub completed_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(feature = "ssr")]
@@ -81,16 +81,16 @@ const COLUMNS: &str =
 
 #[cfg(feature = "ssr")]
 impl GoalRow {
-    fn metric(&self) -> &'static GoalMetric {
+    pub fn metric(&self) -> &'static GoalMetric {
         self.metric_type
             .as_deref()
             .and_then(goal_metric)
             .unwrap_or(&GOAL_METRICS[0])
     }
-    fn cadence(&self) -> Cadence {
+    pub fn cadence(&self) -> Cadence {
         Cadence::parse(&self.cadence).unwrap_or(Cadence::Daily)
     }
-    fn direction(&self) -> Direction {
+    pub fn direction(&self) -> Direction {
         Direction::parse(&self.direction).unwrap_or(Direction::AtLeast)
     }
     fn config(&self, key: &str) -> Option<serde_json::Value> {
@@ -294,6 +294,38 @@ async fn own_goal(db: &Db, user_id: &str, id: &str) -> Result<GoalRow, AppError>
     row.ok_or_else(|| AppError::NotFound("That goal does not exist (any more).".into()))
 }
 
+/// Every goal of the person with its progress evaluated as of today; the rows are read after
+/// the evaluation, so their stored figures (current value, streaks, completion) are current.
+#[cfg(feature = "ssr")]
+pub async fn evaluated(
+    db: &Db,
+    user_id: &str,
+    tz: chrono_tz::Tz,
+) -> Result<Vec<(GoalRow, GoalCard)>, AppError> {
+    let today = local_time::today(tz);
+    let mut cards = std::collections::HashMap::new();
+    for g in rows(db, user_id).await? {
+        cards.insert(g.id.clone(), evaluate(db, user_id, tz, today, &g).await?.0);
+    }
+    Ok(rows(db, user_id)
+        .await?
+        .into_iter()
+        .filter_map(|g| cards.remove(&g.id).map(|c| (g, c)))
+        .collect())
+}
+
+/// Deletes one of the person's goals.
+#[cfg(feature = "ssr")]
+pub async fn delete(db: &Db, user_id: &str, id: &str) -> Result<(), AppError> {
+    let g = own_goal(db, user_id, id).await?;
+    with_db!(db, pool => sqlx::query("DELETE FROM goals WHERE id = $1 AND user_id = $2")
+        .bind(&g.id)
+        .bind(user_id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 /// Active goals' progress, for the Today screen.
 #[cfg(feature = "ssr")]
 pub async fn active_goal_cards(
@@ -436,14 +468,54 @@ pub async fn create_goal(
 ) -> Result<String, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    let db = ctx.db();
     let tz = local_time::zone(&auth.user.timezone);
+    let draft = GoalDraft {
+        metric: &metric,
+        cadence: cadence.as_deref(),
+        direction: direction.as_deref(),
+        target: &target,
+        name: name.as_deref(),
+        habit: habit.as_deref(),
+    };
+    create(ctx.db(), &auth.user.id, tz, draft).await
+}
+
+/// A goal as typed in the form (or sent to the API).
+#[cfg(feature = "ssr")]
+pub struct GoalDraft<'a> {
+    pub metric: &'a str,
+    /// `daily` (when absent), `weekly` or `monthly`.
+    pub cadence: Option<&'a str>,
+    /// `at_least` (when absent), `at_most` or `reach`.
+    pub direction: Option<&'a str>,
+    pub target: &'a str,
+    pub name: Option<&'a str>,
+    /// For a `habit_completions` goal: the habit's id.
+    pub habit: Option<&'a str>,
+}
+
+/// Checks and stores a new goal (at most 100 per person); returns its id.
+#[cfg(feature = "ssr")]
+pub async fn create(
+    db: &Db,
+    user_id: &str,
+    tz: chrono_tz::Tz,
+    draft: GoalDraft<'_>,
+) -> Result<String, AppError> {
+    let GoalDraft {
+        metric,
+        cadence,
+        direction,
+        target,
+        name,
+        habit,
+    } = draft;
     let today = local_time::today(tz);
-    let m = goal_metric(&metric)
+    let m = goal_metric(metric)
         .ok_or_else(|| AppError::invalid("metric", "Choose what the goal is about."))?;
-    let cadence = Cadence::parse(cadence.as_deref().unwrap_or("daily"))
+    let cadence = Cadence::parse(cadence.unwrap_or("daily"))
         .ok_or_else(|| AppError::invalid("cadence", "Choose daily, weekly or monthly."))?;
-    let dir = Direction::parse(direction.as_deref().unwrap_or("at_least"))
+    let dir = Direction::parse(direction.unwrap_or("at_least"))
         .ok_or_else(|| AppError::invalid("direction", "Choose at least, at most or reach."))?;
     if dir == Direction::Reach && m.combine != super::Combine::Last {
         return Err(AppError::invalid(
@@ -477,7 +549,7 @@ pub async fn create_goal(
     }
     let habit_id = match habit.filter(|h| !h.is_empty()) {
         Some(h) if m.id == "habit_completions" => Some(
-            crate::habits::repo::get(db, &auth.user.id, &h)
+            crate::habits::repo::get(db, user_id, h)
                 .await
                 .map_err(|_| AppError::invalid("habit", "Choose one of your habits."))?
                 .id,
@@ -489,16 +561,8 @@ pub async fn create_goal(
         config.insert("habitId".into(), h.clone().into());
     }
     if dir == Direction::Reach {
-        let latest = values::daily(
-            db,
-            &auth.user.id,
-            tz,
-            m,
-            None,
-            today - Duration::days(365),
-            today,
-        )
-        .await?;
+        let latest =
+            values::daily(db, user_id, tz, m, None, today - Duration::days(365), today).await?;
         let start = latest.values().last().copied().ok_or_else(|| {
             AppError::invalid(
                 "target",
@@ -510,7 +574,7 @@ pub async fn create_goal(
         })?;
         config.insert("startValue".into(), start.into());
     }
-    let name = match form::optional_text("name", name.as_deref().unwrap_or(""), 100)? {
+    let name = match form::optional_text("name", name.unwrap_or(""), 100)? {
         Some(n) => n,
         None if dir == Direction::Reach => format!("{} of {}", m.label, amount(m, target)),
         None => format!(
@@ -524,7 +588,7 @@ pub async fn create_goal(
         ),
     };
     let count: i64 = with_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM goals WHERE user_id = $1")
-        .bind(&auth.user.id).fetch_one(pool).await)?;
+        .bind(user_id).fetch_one(pool).await)?;
     if count >= 100 {
         return Err(AppError::invalid(
             "metric",
@@ -537,7 +601,7 @@ pub async fn create_goal(
         "INSERT INTO goals (id, user_id, name, category, metric_type, target_value, unit, cadence, direction, \
          is_active, start_date, config, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)")
         .bind(&id)
-        .bind(&auth.user.id)
+        .bind(user_id)
         .bind(&name)
         .bind(m.category)
         .bind(m.id)
@@ -581,11 +645,7 @@ pub async fn delete_goal(id: String, confirm: Option<String>) -> Result<(), AppE
             "Tick the box to confirm deleting this goal.",
         ));
     }
-    with_db!(ctx.db(), pool => sqlx::query("DELETE FROM goals WHERE id = $1 AND user_id = $2")
-        .bind(&g.id)
-        .bind(&auth.user.id)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
+    delete(ctx.db(), &auth.user.id, &g.id).await?;
     ctx.redirect("/goals");
     Ok(())
 }

@@ -61,7 +61,7 @@ pub struct HabitDetail {
 }
 
 #[cfg(feature = "ssr")]
-fn card(
+pub fn card(
     h: &repo::HabitRow,
     done: &BTreeMap<NaiveDate, Option<String>>,
     today: NaiveDate,
@@ -205,21 +205,22 @@ pub async fn get_habit(
 
 /// The fields of the habit form, checked.
 #[cfg(feature = "ssr")]
-struct HabitInput {
-    name: String,
-    icon: String,
-    color: String,
-    frequency: String,
-    days: Vec<u8>,
+pub struct HabitInput {
+    pub name: String,
+    pub icon: String,
+    pub color: String,
+    pub frequency: String,
+    pub days: Vec<u8>,
 }
 
+/// Checks a habit's fields; `days` are the weekdays (0 = Monday) of a custom schedule.
 #[cfg(feature = "ssr")]
-fn habit_input(
+pub fn habit_input(
     name: &str,
     icon: &str,
     color: &str,
     frequency: &str,
-    days: [&Option<String>; 7],
+    days: &[u8],
 ) -> Result<HabitInput, AppError> {
     let name = form::required_text("name", name, 100, "a name for the habit")?;
     let icon = icon.trim();
@@ -230,8 +231,13 @@ fn habit_input(
     if !COLORS.contains(&color) {
         return Err(AppError::invalid("color", "Choose one of the colours."));
     }
-    let days: Vec<u8> = (0u8..7).filter(|d| days[*d as usize].is_some()).collect();
-    let schedule = Schedule::for_frequency(frequency, &days).ok_or_else(|| {
+    if days.iter().any(|d| *d > 6) {
+        return Err(AppError::invalid(
+            "target_days",
+            "Weekdays are numbered 0 (Monday) to 6 (Sunday).",
+        ));
+    }
+    let schedule = Schedule::for_frequency(frequency, days).ok_or_else(|| {
         if frequency == "custom" {
             AppError::invalid("frequency", "Pick at least one day of the week.")
         } else {
@@ -268,11 +274,27 @@ pub async fn create_habit(
         icon.as_deref().unwrap_or(""),
         color.as_deref().unwrap_or("blue"),
         frequency.as_deref().unwrap_or("daily"),
-        [&d0, &d1, &d2, &d3, &d4, &d5, &d6],
+        &ticked_days([&d0, &d1, &d2, &d3, &d4, &d5, &d6]),
     )?;
-    let count: i64 = with_db!(ctx.db(), pool => sqlx::query_scalar(
+    create(ctx.db(), &auth.user.id, &input).await
+}
+
+/// The weekdays ticked in the form (fields d0 … d6).
+#[cfg(feature = "ssr")]
+fn ticked_days(days: [&Option<String>; 7]) -> Vec<u8> {
+    (0u8..7).filter(|d| days[*d as usize].is_some()).collect()
+}
+
+/// Stores a new active habit (at most 50 active ones) and returns its id.
+#[cfg(feature = "ssr")]
+pub async fn create(
+    db: &crate::platform::db::Db,
+    user_id: &str,
+    input: &HabitInput,
+) -> Result<String, AppError> {
+    let count: i64 = with_db!(db, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM habits WHERE user_id = $1 AND active = $2")
-        .bind(&auth.user.id)
+        .bind(user_id)
         .bind(true)
         .fetch_one(pool)
         .await)?;
@@ -284,11 +306,11 @@ pub async fn create_habit(
     }
     let id = new_id();
     let now = Utc::now();
-    with_db!(ctx.db(), pool => sqlx::query(
+    with_db!(db, pool => sqlx::query(
         "INSERT INTO habits (id, user_id, name, icon, color, frequency, target_days, active, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
         .bind(&id)
-        .bind(&auth.user.id)
+        .bind(user_id)
         .bind(&input.name)
         .bind(&input.icon)
         .bind(&input.color)
@@ -324,7 +346,7 @@ pub async fn update_habit(
         icon.as_deref().unwrap_or(""),
         color.as_deref().unwrap_or("blue"),
         frequency.as_deref().unwrap_or("daily"),
-        [&d0, &d1, &d2, &d3, &d4, &d5, &d6],
+        &ticked_days([&d0, &d1, &d2, &d3, &d4, &d5, &d6]),
     )?;
     // The new schedule changes which days count: the streaks are recomputed and stored in the
     // same statement as the schedule.
@@ -383,11 +405,7 @@ pub async fn delete_habit(id: String, confirm: Option<String>) -> Result<(), App
         ));
     }
     let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
-    with_db!(ctx.db(), pool => sqlx::query("DELETE FROM habits WHERE id = $1 AND user_id = $2")
-        .bind(&habit.id)
-        .bind(&auth.user.id)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
+    repo::delete(ctx.db(), &auth.user.id, &habit.id).await?;
     ctx.redirect("/habits");
     Ok(())
 }

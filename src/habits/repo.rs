@@ -30,7 +30,7 @@ impl HabitRow {
     }
 }
 
-const COLUMNS: &str = "id, name, icon, color, frequency, target_days, active, current_streak, \
+pub const COLUMNS: &str = "id, name, icon, color, frequency, target_days, active, current_streak, \
                        longest_streak, created_at";
 
 pub async fn list(db: &Db, user_id: &str) -> Result<Vec<HabitRow>, sqlx::Error> {
@@ -47,6 +47,16 @@ pub async fn get(db: &Db, user_id: &str, id: &str) -> Result<HabitRow, AppError>
         .fetch_optional(pool)
         .await)?;
     row.ok_or_else(|| AppError::NotFound("That habit does not exist (any more).".into()))
+}
+
+/// Deletes a habit; its check-ins go with it (foreign key cascade).
+pub async fn delete(db: &Db, user_id: &str, id: &str) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query("DELETE FROM habits WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Check-in dates (and notes) of the user's habits, by habit.

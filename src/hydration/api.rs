@@ -10,7 +10,7 @@ use crate::wellness::streak::Streaks;
 use {
     super::{repo, units},
     crate::health::{charts, local_time, views},
-    crate::platform::{ids::new_id, request::RequestCtx},
+    crate::platform::request::RequestCtx,
     crate::wellness::{form, schedule::Schedule, streak},
     crate::with_db,
     chrono::{Duration, Utc},
@@ -336,31 +336,26 @@ pub async fn add_water(
         Some(_) => return Err(AppError::invalid("amount", "Choose ml or fl oz.")),
     };
     let ml = parse_amount("amount", &amount, unit, 1..=5000)?;
-    let beverage = beverage
+    let beverage = check_beverage("beverage", beverage.as_deref())?;
+    let note = form::optional_text("note", note.as_deref().unwrap_or(""), 200)?;
+    repo::insert(ctx.db(), &auth.user.id, ml, &beverage, note, Utc::now()).await?;
+    Ok(())
+}
+
+/// A beverage id from the list (water when empty).
+#[cfg(feature = "ssr")]
+pub fn check_beverage(field: &str, raw: Option<&str>) -> Result<String, AppError> {
+    let beverage = raw
+        .map(str::trim)
         .filter(|b| !b.is_empty())
-        .unwrap_or_else(|| "water".into());
+        .unwrap_or("water");
     if !BEVERAGES.iter().any(|(b, _)| *b == beverage) {
         return Err(AppError::invalid(
-            "beverage",
+            field,
             "Choose water, tea, coffee, juice or other.",
         ));
     }
-    let note = form::optional_text("note", note.as_deref().unwrap_or(""), 200)?;
-    let s = repo::settings(ctx.db(), &auth.user.id).await?;
-    let now = Utc::now();
-    with_db!(ctx.db(), pool => sqlx::query(
-        "INSERT INTO water_intake (id, user_id, amount_ml, beverage_type, note, daily_goal_ml, logged_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
-        .bind(new_id())
-        .bind(&auth.user.id)
-        .bind(ml as i32)
-        .bind(&beverage)
-        .bind(note)
-        .bind(s.goal_ml as i32)
-        .bind(now)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(beverage.to_string())
 }
 
 /// Removes the latest drink logged today (the "oops" button).
@@ -379,27 +374,14 @@ pub async fn undo_water() -> Result<(), AppError> {
         .fetch_optional(pool)
         .await)?;
     let id = id.ok_or_else(|| AppError::NotFound("Nothing logged today to undo.".into()))?;
-    delete_row(ctx.db(), &auth.user.id, &id).await
-}
-
-#[cfg(feature = "ssr")]
-async fn delete_row(db: &crate::platform::db::Db, user_id: &str, id: &str) -> Result<(), AppError> {
-    let done = with_db!(db, pool => sqlx::query("DELETE FROM water_intake WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
-    if done == 0 {
-        return Err(AppError::NotFound("That drink is no longer logged.".into()));
-    }
-    Ok(())
+    repo::delete(ctx.db(), &auth.user.id, &id).await
 }
 
 #[server(endpoint = "water/delete")]
 pub async fn delete_water(id: String) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    delete_row(ctx.db(), &auth.user.id, &id).await
+    repo::delete(ctx.db(), &auth.user.id, &id).await
 }
 
 /// Daily goal, quick-add sizes (comma-separated, in `unit`) and the display unit.

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::error::AppError;
 use crate::health::local_time;
 use crate::platform::db::Db;
+use crate::platform::ids::new_id;
 use crate::with_db;
 
 pub const DEFAULT_GOAL_ML: i64 = 2500;
@@ -140,4 +142,44 @@ pub fn totals_of(rows: &[Row], tz: Tz) -> BTreeMap<NaiveDate, DayTotal> {
         day.goal_ml = i64::from(r.daily_goal_ml);
     }
     out
+}
+
+/// Logs a drink at `at` against the user's current goal; returns its id.
+pub async fn insert(
+    db: &Db,
+    user_id: &str,
+    ml: i64,
+    beverage: &str,
+    note: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let s = settings(db, user_id).await?;
+    let id = new_id();
+    with_db!(db, pool => sqlx::query(
+        "INSERT INTO water_intake (id, user_id, amount_ml, beverage_type, note, daily_goal_ml, logged_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(&id)
+        .bind(user_id)
+        .bind(ml as i32)
+        .bind(beverage)
+        .bind(note)
+        .bind(s.goal_ml as i32)
+        .bind(at)
+        .bind(Utc::now())
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+/// Removes one of the user's drinks.
+pub async fn delete(db: &Db, user_id: &str, id: &str) -> Result<(), AppError> {
+    let done = with_db!(db, pool => sqlx::query("DELETE FROM water_intake WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(AppError::NotFound("That drink is no longer logged.".into()));
+    }
+    Ok(())
 }

@@ -10,12 +10,12 @@ use crate::wellness::calendar::Month;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{markdown, MOOD_LABELS},
+    super::{markdown, repo},
     crate::health::{local_time, views},
-    crate::platform::{db::Db, ids::new_id, request::RequestCtx},
+    crate::platform::request::RequestCtx,
     crate::wellness::{calendar, form, schedule::Schedule, streak},
     crate::with_db,
-    chrono::{Datelike, NaiveDate, Utc},
+    chrono::{Datelike, NaiveDate},
     std::collections::BTreeSet,
 };
 
@@ -106,7 +106,7 @@ enum Bind {
 
 /// `%word%` for LIKE, with the wildcards of the word itself escaped.
 #[cfg(feature = "ssr")]
-fn like(word: &str) -> String {
+pub(crate) fn like(word: &str) -> String {
     let escaped = word
         .replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -280,51 +280,24 @@ fn bump(list: &mut Vec<(String, usize)>, key: &str) {
     }
 }
 
-#[cfg(feature = "ssr")]
-type EntryRow = (
-    String,
-    Option<String>,
-    String,
-    Option<f64>,
-    Option<String>,
-    sqlx::types::Json<Vec<String>>,
-    sqlx::types::Json<Vec<String>>,
-    NaiveDate,
-    chrono::DateTime<Utc>,
-    chrono::DateTime<Utc>,
-);
-
-#[cfg(feature = "ssr")]
-async fn own_entry(db: &Db, user_id: &str, id: &str) -> Result<EntryRow, AppError> {
-    let row: Option<EntryRow> = with_db!(db, pool => sqlx::query_as(
-        "SELECT id, title, body, mood_score, mood_label, gratitude, tags, entry_date, created_at, updated_at \
-         FROM journal_entries WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await)?;
-    row.ok_or_else(|| AppError::NotFound("That journal entry does not exist (any more).".into()))
-}
-
 #[server(endpoint = "journal/get")]
 pub async fn get_journal_entry(id: String) -> Result<JournalEntry, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let today = local_time::today(local_time::zone(&auth.user.timezone));
-    let (id, title, body, score, label, gratitude, tags, date, created, updated) =
-        own_entry(ctx.db(), &auth.user.id, &id).await?;
+    let e = repo::own_entry(ctx.db(), &auth.user.id, &id).await?;
     Ok(JournalEntry {
-        id,
-        title: title.unwrap_or_default(),
-        body_html: markdown::to_safe_html(&body),
-        body,
-        mood_score: score.map(|s| s.round() as u8),
-        mood_label: label,
-        gratitude: gratitude.0,
-        tags: tags.0,
-        entry_date: date.to_string(),
-        date_label: views::day_label(date, today),
-        edited: (updated - created).num_seconds() > 60,
+        body_html: markdown::to_safe_html(&e.body),
+        id: e.id,
+        title: e.title.unwrap_or_default(),
+        body: e.body,
+        mood_score: e.mood_score.map(|s| s.round() as u8),
+        mood_label: e.mood_label,
+        gratitude: e.gratitude.0,
+        tags: e.tags.0,
+        entry_date: e.entry_date.to_string(),
+        date_label: views::day_label(e.entry_date, today),
+        edited: (e.updated_at - e.created_at).num_seconds() > 60,
     })
 }
 
@@ -352,78 +325,27 @@ pub async fn save_journal_entry(
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let tz = local_time::zone(&auth.user.timezone);
-    let title = form::optional_text("title", title.as_deref().unwrap_or(""), 200)?;
-    let body = form::required_text("body", &body, 50_000, "what is on your mind")?;
-    let score = form::score(
-        "mood_score",
-        mood_score.as_deref().unwrap_or(""),
-        "a mood",
-        false,
-    )?;
-    let label = mood_label.filter(|l| !l.is_empty());
-    if let Some(l) = &label {
-        if !MOOD_LABELS.contains(&l.as_str()) {
-            return Err(AppError::invalid(
-                "mood_label",
-                "Choose a feeling from the list.",
-            ));
-        }
-    }
     let gratitude: Vec<String> = gratitude
         .unwrap_or_default()
         .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect();
-    if gratitude.len() > 10 || gratitude.iter().any(|g| g.chars().count() > 200) {
-        return Err(AppError::invalid(
-            "gratitude",
-            "Up to 10 lines of at most 200 characters each.",
-        ));
+    let fields = repo::EntryDraft {
+        title: title.as_deref().unwrap_or(""),
+        body: &body,
+        mood_score: mood_score.as_deref().unwrap_or(""),
+        mood_label: mood_label.as_deref(),
+        gratitude: &gratitude,
+        tags: tags.as_deref().unwrap_or(""),
+        entry_date: entry_date.as_deref().unwrap_or(""),
     }
-    let tags = form::tags("tags", tags.as_deref().unwrap_or(""))?;
-    let date = form::local_date("entry_date", entry_date.as_deref().unwrap_or(""), tz)?;
-    let now = Utc::now();
+    .check(tz)?;
     let id = match id.filter(|i| !i.is_empty()) {
         Some(id) => {
-            own_entry(ctx.db(), &auth.user.id, &id).await?;
-            with_db!(ctx.db(), pool => sqlx::query(
-                "UPDATE journal_entries SET title = $1, body = $2, mood_score = $3, mood_label = $4, gratitude = $5, \
-                 tags = $6, entry_date = $7, updated_at = $8 WHERE id = $9 AND user_id = $10")
-                .bind(&title)
-                .bind(&body)
-                .bind(score.map(f64::from))
-                .bind(&label)
-                .bind(sqlx::types::Json(&gratitude))
-                .bind(sqlx::types::Json(&tags))
-                .bind(date)
-                .bind(now)
-                .bind(&id)
-                .bind(&auth.user.id)
-                .execute(pool)
-                .await.map(|r| r.rows_affected()))?;
+            repo::update(ctx.db(), &auth.user.id, &id, &fields).await?;
             id
         }
-        None => {
-            let id = new_id();
-            with_db!(ctx.db(), pool => sqlx::query(
-                "INSERT INTO journal_entries (id, user_id, title, body, mood_score, mood_label, gratitude, tags, entry_date, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)")
-                .bind(&id)
-                .bind(&auth.user.id)
-                .bind(&title)
-                .bind(&body)
-                .bind(score.map(f64::from))
-                .bind(&label)
-                .bind(sqlx::types::Json(&gratitude))
-                .bind(sqlx::types::Json(&tags))
-                .bind(date)
-                .bind(now)
-                .execute(pool)
-                .await.map(|r| r.rows_affected()))?;
-            id
-        }
+        None => repo::insert(ctx.db(), &auth.user.id, &fields).await?,
     };
     ctx.redirect(&format!("/journal/{id}"));
     Ok(id)
@@ -434,18 +356,14 @@ pub async fn save_journal_entry(
 pub async fn delete_journal_entry(id: String, confirm: Option<String>) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    own_entry(ctx.db(), &auth.user.id, &id).await?;
+    repo::own_entry(ctx.db(), &auth.user.id, &id).await?;
     if confirm.as_deref() != Some("delete") {
         return Err(AppError::invalid(
             "confirm",
             "Tick the box to confirm deleting this entry.",
         ));
     }
-    with_db!(ctx.db(), pool => sqlx::query("DELETE FROM journal_entries WHERE id = $1 AND user_id = $2")
-        .bind(&id)
-        .bind(&auth.user.id)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
+    repo::delete(ctx.db(), &auth.user.id, &id).await?;
     ctx.redirect("/journal");
     Ok(())
 }

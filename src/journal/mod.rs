@@ -7,6 +7,8 @@ mod entry_page;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod repo;
 
 pub use editor::{EditEntryPage, NewEntryPage};
 pub use entry_page::EntryPage;

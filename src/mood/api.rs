@@ -10,9 +10,8 @@ use crate::wellness::calendar::YearRow;
 use {
     super::{mood_emoji, mood_word, repo},
     crate::health::{charts, local_time, views},
-    crate::platform::{ids::new_id, request::RequestCtx},
+    crate::platform::request::RequestCtx,
     crate::wellness::{calendar, form},
-    crate::with_db,
     chrono::{Datelike, Duration, Utc},
 };
 
@@ -268,28 +267,21 @@ pub async fn add_mood(
         false,
     )?;
     let tags = form::tags("tags", tags.as_deref().unwrap_or(""))?;
-    let note = form::optional_text("note", note.as_deref().unwrap_or(""), 1000)?;
+    let note = form::optional_text("note", note.as_deref().unwrap_or(""), super::NOTE_MAX)?;
     let at = moment(
         date.as_deref().unwrap_or(""),
         time.as_deref().unwrap_or(""),
         tz,
     )?;
-    with_db!(ctx.db(), pool => sqlx::query(
-        "INSERT INTO mood_logs (id, user_id, score, energy_level, stress_level, mood, tags, factors, notes, recorded_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-        .bind(new_id())
-        .bind(&auth.user.id)
-        .bind(f64::from(score))
-        .bind(energy.map(f64::from))
-        .bind(stress.map(f64::from))
-        .bind(mood_word(score))
-        .bind(sqlx::types::Json(&tags))
-        .bind(sqlx::types::Json(Vec::<String>::new()))
-        .bind(note)
-        .bind(at)
-        .bind(Utc::now())
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
+    let fields = repo::MoodFields {
+        score,
+        energy,
+        stress,
+        tags,
+        note,
+        at,
+    };
+    repo::insert(ctx.db(), &auth.user.id, &fields).await?;
     Ok(())
 }
 
@@ -334,15 +326,5 @@ pub fn moment(
 pub async fn delete_mood(id: String) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    let done = with_db!(ctx.db(), pool => sqlx::query("DELETE FROM mood_logs WHERE id = $1 AND user_id = $2")
-        .bind(&id)
-        .bind(&auth.user.id)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
-    if done == 0 {
-        return Err(AppError::NotFound(
-            "That mood entry no longer exists.".into(),
-        ));
-    }
-    Ok(())
+    repo::delete(ctx.db(), &auth.user.id, &id).await
 }

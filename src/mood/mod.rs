@@ -8,6 +8,9 @@ pub mod repo;
 
 pub use page::{MoodPage, MoodPicker};
 
+/// The longest note a mood check-in keeps.
+pub const NOTE_MAX: usize = 1000;
+
 /// (score, word, emoji) of the five moods.
 pub const MOODS: [(u8, &str, &str); 5] = [
     (1, "awful", "😞"),

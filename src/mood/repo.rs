@@ -5,8 +5,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use super::mood_word;
+use crate::error::AppError;
 use crate::health::local_time;
 use crate::platform::db::Db;
+use crate::platform::ids::new_id;
 use crate::with_db;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -105,4 +108,53 @@ pub async fn daily(
     to: NaiveDate,
 ) -> Result<BTreeMap<NaiveDate, DayMood>, sqlx::Error> {
     Ok(by_day(&rows(db, user_id, tz, from, to).await?, tz))
+}
+
+/// A check-in, checked.
+#[derive(Clone, Debug)]
+pub struct MoodFields {
+    /// 1 (awful) to 5 (great).
+    pub score: u8,
+    pub energy: Option<u8>,
+    pub stress: Option<u8>,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Stores a check-in and returns its id.
+pub async fn insert(db: &Db, user_id: &str, f: &MoodFields) -> Result<String, AppError> {
+    let id = new_id();
+    with_db!(db, pool => sqlx::query(
+        "INSERT INTO mood_logs (id, user_id, score, energy_level, stress_level, mood, tags, factors, notes, recorded_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+        .bind(&id)
+        .bind(user_id)
+        .bind(f64::from(f.score))
+        .bind(f.energy.map(f64::from))
+        .bind(f.stress.map(f64::from))
+        .bind(mood_word(f.score))
+        .bind(sqlx::types::Json(&f.tags))
+        .bind(sqlx::types::Json(Vec::<String>::new()))
+        .bind(&f.note)
+        .bind(f.at)
+        .bind(Utc::now())
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+/// Removes one of the user's check-ins.
+pub async fn delete(db: &Db, user_id: &str, id: &str) -> Result<(), AppError> {
+    let done = with_db!(db, pool => sqlx::query("DELETE FROM mood_logs WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    if done == 0 {
+        return Err(AppError::NotFound(
+            "That mood entry no longer exists.".into(),
+        ));
+    }
+    Ok(())
 }

@@ -1,0 +1,225 @@
+//! `/v1/users/{userId}/journal`: journal entries (Markdown), newest day first.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::super::auth::ApiCaller;
+use super::super::error::{ApiError, ErrorEnvelope};
+use super::super::extract::{ApiJson, ApiQuery};
+use super::super::pagination::{Page, PageParams};
+use super::super::users::owned_user;
+use crate::api_keys::Scope;
+use crate::journal::repo::{self, EntryDraft, EntryRow};
+use crate::platform::state::AppState;
+use crate::with_db;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_entries, create_entry))
+        .routes(routes!(get_entry, delete_entry))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalEntry {
+    pub id: String,
+    pub title: Option<String>,
+    /// Markdown.
+    pub body: String,
+    /// 1 (awful) to 5 (great).
+    pub mood_score: Option<u8>,
+    /// `happy`, `calm`, `anxious`, `sad`, `energized`, `tired`, `grateful` or `reflective`.
+    pub mood_label: Option<String>,
+    pub gratitude: Vec<String>,
+    pub tags: Vec<String>,
+    /// The day the entry is about, in the person's zone.
+    pub entry_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<EntryRow> for JournalEntry {
+    fn from(e: EntryRow) -> Self {
+        JournalEntry {
+            id: e.id,
+            title: e.title,
+            body: e.body,
+            mood_score: e.mood_score.map(|s| s.round() as u8),
+            mood_label: e.mood_label,
+            gratitude: e.gratitude.0,
+            tags: e.tags.0,
+            entry_date: e.entry_date,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewJournalEntry {
+    /// Up to 200 characters.
+    pub title: Option<String>,
+    /// Markdown, up to 50,000 characters.
+    pub body: String,
+    pub mood_score: Option<u8>,
+    pub mood_label: Option<String>,
+    /// Up to 10 lines of up to 200 characters.
+    #[serde(default)]
+    pub gratitude: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Today in the person's zone when absent; never a future day.
+    pub entry_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct JournalQuery {
+    /// Entries on or after this day.
+    pub from: Option<NaiveDate>,
+    /// Entries on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Only entries with this tag.
+    pub tag: Option<String>,
+    /// 1 to 500, default 50.
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The person's journal, newest day first.
+#[utoipa::path(get, path = "/users/{userId}/journal", tag = "Wellness",
+    params(("userId" = String, Path, description = "The user's id"), JournalQuery),
+    responses(
+        (status = 200, description = "A page of entries", body = Page<JournalEntry>),
+        (status = 400, description = "Bad filter, limit or cursor", body = ErrorEnvelope),
+        (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
+    ))]
+pub async fn list_entries(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(user_id): Path<String>,
+    ApiQuery(q): ApiQuery<JournalQuery>,
+) -> Result<Json<Page<JournalEntry>>, ApiError> {
+    caller.require(Scope::Read)?;
+    owned_user(&state, &caller, &user_id).await?;
+    let page = PageParams {
+        limit: q.limit,
+        cursor: q.cursor.clone(),
+    };
+    let limit = page.limit()?;
+    let before: Option<(NaiveDate, String)> = page.cursor()?;
+    let (before_day, before_id) = before.unwrap_or((super::LAST_DAY, String::new()));
+    let tag = q.tag.as_deref().map(str::trim).unwrap_or("").to_lowercase();
+    let tag_like = if tag.is_empty() {
+        String::new()
+    } else {
+        crate::journal::api::like(&format!("\"{tag}\""))
+    };
+    let sql = format!(
+        "SELECT {} FROM journal_entries WHERE user_id = $1 AND entry_date >= $2 AND entry_date <= $3 \
+           AND ($4 = '' OR CAST(tags AS TEXT) LIKE $4 ESCAPE '\\') \
+           AND (entry_date < $5 OR (entry_date = $5 AND id < $6)) \
+         ORDER BY entry_date DESC, id DESC LIMIT $7",
+        repo::COLUMNS
+    );
+    let rows: Vec<EntryRow> = with_db!(&state.db, pool => sqlx::query_as(&sql)
+        .bind(&user_id)
+        .bind(q.from.unwrap_or(super::FIRST_DAY))
+        .bind(q.to.unwrap_or(super::LAST_DAY))
+        .bind(&tag_like)
+        .bind(before_day)
+        .bind(before_id)
+        .bind(limit + 1)
+        .fetch_all(pool)
+        .await)?;
+    Ok(Json(Page::from_rows(
+        rows,
+        limit,
+        |e| (e.entry_date, e.id.clone()),
+        JournalEntry::from,
+    )))
+}
+
+/// Write an entry.
+#[utoipa::path(post, path = "/users/{userId}/journal", tag = "Wellness",
+    params(("userId" = String, Path, description = "The user's id")),
+    request_body = NewJournalEntry,
+    responses(
+        (status = 201, description = "The stored entry", body = JournalEntry),
+        (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
+        (status = 422, description = "A field is not acceptable", body = ErrorEnvelope),
+    ))]
+pub async fn create_entry(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(user_id): Path<String>,
+    ApiJson(input): ApiJson<NewJournalEntry>,
+) -> Result<(StatusCode, Json<JournalEntry>), ApiError> {
+    caller.require(Scope::Write)?;
+    let user = owned_user(&state, &caller, &user_id).await?;
+    let fields = EntryDraft {
+        title: input.title.as_deref().unwrap_or(""),
+        body: &input.body,
+        mood_score: &input.mood_score.map(|s| s.to_string()).unwrap_or_default(),
+        mood_label: input.mood_label.as_deref(),
+        gratitude: &input.gratitude,
+        tags: &super::tag_text(&input.tags),
+        entry_date: &input.entry_date.map(|d| d.to_string()).unwrap_or_default(),
+    }
+    .check(super::zone(&user))?;
+    let id = repo::insert(&state.db, &user.id, &fields).await?;
+    let row = repo::own_entry(&state.db, &user.id, &id).await?;
+    Ok((StatusCode::CREATED, Json(row.into())))
+}
+
+/// One entry.
+#[utoipa::path(get, path = "/users/{userId}/journal/{entryId}", tag = "Wellness",
+    params(
+        ("userId" = String, Path, description = "The user's id"),
+        ("entryId" = String, Path, description = "The entry's id"),
+    ),
+    responses(
+        (status = 200, description = "The entry", body = JournalEntry),
+        (status = 404, description = "No such entry of this user", body = ErrorEnvelope),
+    ))]
+pub async fn get_entry(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((user_id, id)): Path<(String, String)>,
+) -> Result<Json<JournalEntry>, ApiError> {
+    caller.require(Scope::Read)?;
+    owned_user(&state, &caller, &user_id).await?;
+    let row = repo::own_entry(&state.db, &user_id, &id).await?;
+    Ok(Json(row.into()))
+}
+
+/// Delete an entry.
+#[utoipa::path(delete, path = "/users/{userId}/journal/{entryId}", tag = "Wellness",
+    params(
+        ("userId" = String, Path, description = "The user's id"),
+        ("entryId" = String, Path, description = "The entry's id"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "No such entry of this user", body = ErrorEnvelope),
+    ))]
+pub async fn delete_entry(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path((user_id, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Scope::Write)?;
+    owned_user(&state, &caller, &user_id).await?;
+    if !repo::delete(&state.db, &user_id, &id).await? {
+        return Err(ApiError::not_found("journal entry"));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
