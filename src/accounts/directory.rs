@@ -47,6 +47,14 @@ pub async fn get(db: &Db, workspace_id: &str, id: &str) -> Result<Option<UserRec
     with_db!(db, pool => sqlx::query_as(&sql).bind(id).bind(workspace_id).fetch_optional(pool).await)
 }
 
+/// The workspace a person belongs to.
+pub async fn workspace_of(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_scalar("SELECT workspace_id FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await)
+}
+
 pub async fn by_external_id(
     db: &Db,
     workspace_id: &str,

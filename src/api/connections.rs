@@ -12,16 +12,18 @@ use utoipa_axum::routes;
 
 use super::auth::ApiCaller;
 use super::error::{ApiError, Detail, ErrorEnvelope};
-use super::extract::ApiQuery;
+use super::extract::{ApiJson, ApiQuery};
 use super::pagination::{Page, PageParams};
 use crate::api_keys::Scope;
 use crate::connections::monitor::{self, JobFilter, JobView};
+use crate::connections::oauth_state::{self, NewState, Origin};
 use crate::connections::repo::{self, ConnectionRow};
+use crate::connections::{oauth, routes as browser};
 use crate::platform::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_connections))
+        .routes(routes!(list_connections, start_connection))
         .routes(routes!(disconnect))
         .routes(routes!(sync_now))
         .routes(routes!(list_jobs))
@@ -134,6 +136,118 @@ pub async fn list_connections(
     Ok(Json(Page::complete(
         rows.into_iter().map(Connection::from).collect(),
     )))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewConnection {
+    /// A configured provider's id (see `GET /providers`).
+    pub provider_id: String,
+    /// Your page to send the person back to afterwards (http or https). The outcome is added
+    /// to its query: `status=connected&provider=…&connectionId=…`, or
+    /// `status=error&error=denied|provider|exchange|internal&provider=…`.
+    pub redirect_url: String,
+}
+
+/// Where to send the person to connect a provider.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionStart {
+    /// The provider's consent page; usable once.
+    pub url: String,
+    /// The link stops working after this moment (ten minutes).
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Start connecting a provider for this person: send them to the returned `url`. After the
+/// provider's consent page they come back to your `redirectUrl`, and the connection's first
+/// sync is queued (a `connection.created` webhook follows).
+#[utoipa::path(post, path = "/users/{userId}/connections", tag = "Connections",
+    params(("userId" = String, Path, description = "The user's id")),
+    request_body = NewConnection,
+    responses(
+        (status = 201, description = "The consent URL", body = ConnectionStart),
+        (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
+        (status = 422, description = "Unknown or unconfigured provider, or an unusable redirectUrl", body = ErrorEnvelope),
+    ))]
+pub async fn start_connection(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(user_id): Path<String>,
+    headers: axum::http::HeaderMap,
+    ApiJson(input): ApiJson<NewConnection>,
+) -> Result<(StatusCode, Json<ConnectionStart>), ApiError> {
+    caller.require(Scope::Write)?;
+    let user = super::users::owned_user(&state, &caller, &user_id).await?;
+    let mut problems = Vec::new();
+    let provider = state.engine.registry.get(&input.provider_id);
+    let endpoints = provider.as_ref().and_then(|p| p.endpoints());
+    if endpoints.is_none() {
+        let known = state
+            .engine
+            .registry
+            .all()
+            .iter()
+            .any(|p| p.info().id == input.provider_id);
+        problems.push(Detail::field(
+            "providerId",
+            if known {
+                "This provider is not configured on this server; see GET /v1/providers."
+            } else {
+                "No such provider; see GET /v1/providers."
+            },
+        ));
+    }
+    let return_url = url::Url::parse(&input.redirect_url).ok().filter(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && u.host().is_some()
+            && u.username().is_empty()
+            && u.password().is_none()
+            && u.as_str().len() <= 2000
+    });
+    if return_url.is_none() {
+        problems.push(Detail::field(
+            "redirectUrl",
+            "Send an absolute http or https URL of at most 2000 characters.",
+        ));
+    }
+    let (Some(provider), Some(ep), Some(return_url)) = (&provider, endpoints, return_url) else {
+        return Err(ApiError::validation(problems));
+    };
+    let base = browser::base_url(&state, &headers);
+    let redirect_uri = browser::callback_url(&base, &input.provider_id);
+    let req = oauth::authorization_request(provider.as_ref(), ep, &redirect_uri);
+    let now = Utc::now();
+    oauth_state::save(
+        &state.db,
+        &state.config.keys,
+        NewState {
+            state: &req.state,
+            origin: Origin::Api {
+                return_url: return_url.as_str(),
+            },
+            user_id: &user.id,
+            provider_id: &input.provider_id,
+            pkce_verifier: req.pkce_verifier.as_deref(),
+            redirect_uri: &redirect_uri,
+        },
+        now,
+    )
+    .await?;
+    tracing::info!(user = %user.id, provider = %input.provider_id, key = %caller.key_id, "connection started through the API");
+    Ok((
+        StatusCode::CREATED,
+        Json(ConnectionStart {
+            url: if input.provider_id == crate::connections::providers::demo::ID {
+                // The demo provider's consent page is on this server, at the address the
+                // caller used (as the callback is).
+                format!("{base}{}", &req.url[url::Position::BeforePath..])
+            } else {
+                req.url.to_string()
+            },
+            expires_at: now + chrono::Duration::minutes(oauth_state::LIFETIME_MINUTES),
+        }),
+    ))
 }
 
 /// Disconnect: access is revoked at the provider and the tokens deleted; the data stays.

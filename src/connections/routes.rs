@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::Utc;
 
-use super::oauth_state::{self, NewState, StateError};
+use super::oauth_state::{self, NewState, Origin, StateError};
 use super::{oauth, repo};
 use crate::platform::current_user::Authenticated;
 use crate::platform::ids::random_token;
@@ -30,6 +30,42 @@ fn see_other(location: &str) -> Response {
 
 fn failed(provider: &str, code: &str) -> Response {
     see_other(&format!("/connections?failed={code}&provider={provider}"))
+}
+
+/// Where a callback sends the browser once its state is known: the Connections page, or the
+/// platform's own page for a connection started through the API (with the outcome in the
+/// query: `status=connected&provider=…&connectionId=…` or `status=error&error=…&provider=…`).
+enum Return {
+    App,
+    Platform(url::Url),
+}
+
+impl Return {
+    fn to(&self, provider: &str, outcome: Result<&str, &str>) -> Response {
+        match (self, outcome) {
+            (Return::App, Ok(_)) => see_other(&format!("/connections?connected={provider}")),
+            (Return::App, Err(code)) => failed(provider, code),
+            (Return::Platform(url), outcome) => {
+                let mut url = url.clone();
+                {
+                    let mut q = url.query_pairs_mut();
+                    match outcome {
+                        Ok(connection_id) => {
+                            q.append_pair("status", "connected")
+                                .append_pair("provider", provider)
+                                .append_pair("connectionId", connection_id);
+                        }
+                        Err(code) => {
+                            q.append_pair("status", "error")
+                                .append_pair("error", code)
+                                .append_pair("provider", provider);
+                        }
+                    }
+                }
+                see_other(url.as_str())
+            }
+        }
+    }
 }
 
 /// The address the browser used to reach us: the public URL when configured, else its Host.
@@ -101,9 +137,11 @@ pub async fn connect(
         &state.config.keys,
         NewState {
             state: &req.state,
-            browser_value: &browser_value,
+            origin: Origin::Session {
+                auth_session_id: &auth.auth_session_id,
+                browser_value: &browser_value,
+            },
             user_id: &auth.user.id,
-            auth_session_id: &auth.auth_session_id,
             provider_id: &provider_id,
             pkce_verifier: req.pkce_verifier.as_deref(),
             redirect_uri: &redirect_uri,
@@ -189,19 +227,36 @@ async fn finish_callback(
             return failed(provider_id, "internal");
         }
     };
-    let Some(auth) = auth.filter(|a| a.user.id == verified.user_id) else {
-        return failed(provider_id, StateError::Mismatch.code());
+    let (ret, workspace_id) = match verified.return_url.as_deref() {
+        None => match auth.filter(|a| a.user.id == verified.user_id) {
+            Some(auth) => (Return::App, auth.user.workspace_id),
+            None => return failed(provider_id, StateError::Mismatch.code()),
+        },
+        Some(url) => {
+            let Ok(url) = url::Url::parse(url) else {
+                return failed(provider_id, "internal");
+            };
+            match crate::accounts::directory::workspace_of(&state.db, &verified.user_id).await {
+                Ok(Some(ws)) => (Return::Platform(url), ws),
+                Ok(None) => return failed(provider_id, StateError::Unknown.code()),
+                Err(e) => {
+                    tracing::error!(error = %e, "could not read the person of an OAuth state");
+                    return failed(provider_id, "internal");
+                }
+            }
+        }
     };
+    let user_id = verified.user_id.as_str();
     if let Some(err) = q.get("error") {
         let code = if err == "access_denied" {
             "denied"
         } else {
             "provider"
         };
-        return failed(provider_id, code);
+        return ret.to(provider_id, Err(code));
     }
     let Some(code) = q.get("code").filter(|c| !c.is_empty()) else {
-        return failed(provider_id, "provider");
+        return ret.to(provider_id, Err("provider"));
     };
     let http = &state.engine.http;
     let tokens = match oauth::exchange_code(
@@ -217,7 +272,7 @@ async fn finish_callback(
         Ok(t) => t,
         Err(e) => {
             tracing::warn!(provider = provider_id, error = %e, "code exchange failed");
-            return failed(provider_id, "exchange");
+            return ret.to(provider_id, Err("exchange"));
         }
     };
     let account = provider
@@ -231,8 +286,8 @@ async fn finish_callback(
         &state.db,
         &state.config.keys,
         repo::Connected {
-            workspace_id: &auth.user.workspace_id,
-            user_id: &auth.user.id,
+            workspace_id: &workspace_id,
+            user_id,
             provider_id,
             tokens: &tokens,
             account_id: account.as_deref(),
@@ -249,12 +304,12 @@ async fn finish_callback(
         }
     };
     let Some(conn) = conn else {
-        return failed(provider_id, "internal");
+        return ret.to(provider_id, Err("internal"));
     };
     if let Err(e) = state.engine.request_sync(&conn, now).await {
         tracing::error!(error = %e, "could not queue the first sync");
     }
-    tracing::info!(user = %auth.user.id, provider = provider_id, "provider connected");
+    tracing::info!(user = %user_id, provider = provider_id, "provider connected");
     super::hooks::emit(
         &state.db,
         &conn,
@@ -262,5 +317,5 @@ async fn finish_callback(
         super::hooks::connection_data(&conn, "active", None),
     )
     .await;
-    see_other(&format!("/connections?connected={provider_id}"))
+    ret.to(provider_id, Ok(&conn.id))
 }

@@ -335,9 +335,11 @@ both_backends!(
         assert_eq!(
             (
                 undo.json["done"].clone(),
+                undo.json["currentStreak"].clone(),
                 undo.json["longestStreak"].clone()
             ),
-            (json!(false), json!(2))
+            (json!(false), json!(1), json!(1)),
+            "yesterday still counts while today is open"
         );
 
         let tomorrow = (today_there() + Duration::days(1)).to_string();
@@ -376,7 +378,7 @@ both_backends!(
             .api("GET", &format!("{path}?limit=1"), Some(&key), None)
             .await;
         assert_eq!(ids(&list), vec![id.clone()]);
-        assert_eq!(list.json["data"][0]["longestStreak"], 2);
+        assert_eq!(list.json["data"][0]["currentStreak"], 1);
         let next = list.json["pagination"]["nextCursor"].as_str().unwrap();
         let rest = app
             .api(

@@ -6,6 +6,7 @@ mod harness;
 mod accounts_cli;
 mod admin_jobs;
 mod api_auth;
+mod api_connect;
 mod api_data;
 mod api_keys;
 mod api_users;

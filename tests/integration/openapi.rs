@@ -58,6 +58,18 @@ async fn the_spec_is_served_and_describes_every_route() {
         "/users/{userId}/events",
         "/users/{userId}/events/{eventId}",
         "/users/{userId}/personal-records",
+        "/users/{userId}/journal",
+        "/users/{userId}/journal/{entryId}",
+        "/users/{userId}/water",
+        "/users/{userId}/water/{intakeId}",
+        "/users/{userId}/mood",
+        "/users/{userId}/mood/{moodId}",
+        "/users/{userId}/habits",
+        "/users/{userId}/habits/{habitId}",
+        "/users/{userId}/habits/{habitId}/check-ins",
+        "/users/{userId}/habits/{habitId}/check-ins/{date}",
+        "/users/{userId}/goals",
+        "/users/{userId}/goals/{goalId}",
     ] {
         assert!(paths.contains_key(p), "{p} missing from the spec");
     }
