@@ -9,6 +9,7 @@ mod api_auth;
 mod api_connect;
 mod api_data;
 mod api_keys;
+mod api_matrix;
 mod api_users;
 mod api_wellness;
 mod auth_flow;
