@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::admin::{AdminPage, JobsPage};
+use crate::admin::{AdminPage, JobsPage, PersonPage, UsersPage};
 use crate::api_keys::ApiKeysPage;
 use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignupPage};
 use crate::connections::ConnectionsPage;
@@ -66,6 +66,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/api-keys") view=ApiKeysPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/jobs") view=JobsPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/users/:id") view=PersonPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/webhooks/:id") view=WebhookPage ssr=SsrMode::Async/>
                 <Route path=path!("/instance") view=InstancePage ssr=SsrMode::Async/>
                 <Route path=path!("/trends") view=TrendsPage ssr=SsrMode::Async/>

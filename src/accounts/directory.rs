@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use sqlx::FromRow;
 
+use crate::accounts::validate;
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::with_db;
@@ -40,6 +41,75 @@ pub struct UserFields {
     pub display_name: Option<String>,
     pub timezone: String,
     pub metadata: serde_json::Value,
+}
+
+const METADATA_MAX_BYTES: usize = 16 * 1024;
+
+/// Checks a person's fields (named as the API names them) and reports every problem at once.
+pub fn check_fields(
+    external_id: Option<String>,
+    email: Option<String>,
+    display_name: Option<String>,
+    timezone: Option<String>,
+    metadata: Option<serde_json::Value>,
+) -> Result<UserFields, Vec<(&'static str, String)>> {
+    let mut problems = Vec::new();
+    let external_id = match external_id.map(|e| e.trim().to_string()) {
+        Some(e) if e.is_empty() || e.chars().count() > 255 => {
+            problems.push(("externalId", "Use 1 to 255 characters.".into()));
+            None
+        }
+        other => other,
+    };
+    let email = match email.filter(|e| !e.trim().is_empty()) {
+        Some(e) => match validate::email("email", &e) {
+            Ok(e) => Some(e),
+            Err(err) => {
+                problems.push(("email", err.to_string()));
+                None
+            }
+        },
+        None => None,
+    };
+    let display_name = match display_name {
+        Some(n) => match validate::display_name("displayName", &n) {
+            Ok(n) => n,
+            Err(err) => {
+                problems.push(("displayName", err.to_string()));
+                None
+            }
+        },
+        None => None,
+    };
+    let timezone = match timezone.filter(|t| !t.trim().is_empty()) {
+        Some(t) => match t.trim().parse::<chrono_tz::Tz>() {
+            Ok(tz) => tz.name().to_string(),
+            Err(_) => {
+                problems.push((
+                    "timezone",
+                    "Use an IANA time zone name such as Europe/Paris.".into(),
+                ));
+                String::new()
+            }
+        },
+        None => "UTC".to_string(),
+    };
+    let metadata = metadata.unwrap_or_else(|| serde_json::json!({}));
+    if !metadata.is_object() {
+        problems.push(("metadata", "Use a JSON object.".into()));
+    } else if metadata.to_string().len() > METADATA_MAX_BYTES {
+        problems.push(("metadata", "Keep metadata under 16 KB.".into()));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(UserFields {
+        external_id,
+        email,
+        display_name,
+        timezone,
+        metadata,
+    })
 }
 
 pub async fn get(db: &Db, workspace_id: &str, id: &str) -> Result<Option<UserRecord>, sqlx::Error> {
@@ -146,4 +216,60 @@ pub async fn delete(db: &Db, workspace_id: &str, id: &str) -> Result<bool, sqlx:
         .await
         .map(|r| r.rows_affected()))?;
     Ok(n > 0)
+}
+
+/// Switches a person off (they cannot sign in, and their sessions stop at once) or back on.
+pub async fn set_disabled(
+    db: &Db,
+    workspace_id: &str,
+    id: &str,
+    disabled: bool,
+) -> Result<bool, sqlx::Error> {
+    let now = Utc::now();
+    let n = with_db!(db, pool => sqlx::query(
+        "UPDATE users SET disabled_at = $1, updated_at = $2 WHERE id = $3 AND workspace_id = $4")
+        .bind(disabled.then_some(now))
+        .bind(now)
+        .bind(id)
+        .bind(workspace_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// A page of the workspace's people whose email, name or external id contains `search`
+/// (case-insensitive), in id (creation) order after `after`.
+pub async fn search(
+    db: &Db,
+    workspace_id: &str,
+    search: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<UserRecord>, sqlx::Error> {
+    let pattern = if search.trim().is_empty() {
+        String::new()
+    } else {
+        let escaped = search
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        format!("%{escaped}%")
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE workspace_id = $1 AND id > $2 \
+           AND ($3 = '' OR LOWER(COALESCE(email, '')) LIKE $3 ESCAPE '\\' \
+                OR LOWER(COALESCE(display_name, '')) LIKE $3 ESCAPE '\\' \
+                OR LOWER(COALESCE(external_id, '')) LIKE $3 ESCAPE '\\') \
+         ORDER BY id LIMIT $4"
+    );
+    with_db!(db, pool => sqlx::query_as(&sql)
+        .bind(workspace_id)
+        .bind(after.unwrap_or(""))
+        .bind(&pattern)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
 }

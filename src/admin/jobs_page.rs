@@ -122,7 +122,7 @@ fn Jobs() -> impl IntoView {
     }
 }
 
-fn urlencode(v: &str) -> String {
+pub(super) fn urlencode(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

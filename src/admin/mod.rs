@@ -6,8 +6,11 @@ pub mod jobs;
 mod jobs_page;
 mod page;
 mod tabs;
+pub mod users;
+mod users_page;
 
 pub use api::*;
 pub use jobs_page::JobsPage;
 pub use page::AdminPage;
 pub use tabs::AdminTabs;
+pub use users_page::{PersonPage, UsersPage};

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 const TABS: &[(&str, &str)] = &[
     ("/admin", "Members"),
+    ("/admin/users", "Users"),
     ("/admin/api-keys", "API keys"),
     ("/admin/webhooks", "Webhooks"),
     ("/admin/jobs", "Sync jobs"),

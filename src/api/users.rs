@@ -15,7 +15,6 @@ use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::{ApiJson, ApiQuery};
 use super::pagination::{Page, PageParams};
 use crate::accounts::directory::{self, UserFields, UserRecord};
-use crate::accounts::validate;
 use crate::api_keys::Scope;
 use crate::platform::state::AppState;
 use crate::webhooks::EventType;
@@ -102,8 +101,6 @@ pub struct UserChanges {
     pub metadata: Option<serde_json::Value>,
 }
 
-const METADATA_MAX_BYTES: usize = 16 * 1024;
-
 /// Checks every field and reports every problem at once.
 fn validate_fields(
     external_id: Option<String>,
@@ -112,63 +109,16 @@ fn validate_fields(
     timezone: Option<String>,
     metadata: Option<serde_json::Value>,
 ) -> Result<UserFields, ApiError> {
-    let mut problems = Vec::new();
-    let external_id = match external_id.map(|e| e.trim().to_string()) {
-        Some(e) if e.is_empty() || e.chars().count() > 255 => {
-            problems.push(Detail::field("externalId", "Use 1 to 255 characters."));
-            None
-        }
-        other => other,
-    };
-    let email = match email.filter(|e| !e.trim().is_empty()) {
-        Some(e) => match validate::email("email", &e) {
-            Ok(e) => Some(e),
-            Err(err) => {
-                problems.push(Detail::field("email", err.to_string()));
-                None
-            }
+    directory::check_fields(external_id, email, display_name, timezone, metadata).map_err(
+        |problems| {
+            ApiError::validation(
+                problems
+                    .into_iter()
+                    .map(|(field, message)| Detail::field(field, message))
+                    .collect(),
+            )
         },
-        None => None,
-    };
-    let display_name = match display_name {
-        Some(n) => match validate::display_name("displayName", &n) {
-            Ok(n) => n,
-            Err(err) => {
-                problems.push(Detail::field("displayName", err.to_string()));
-                None
-            }
-        },
-        None => None,
-    };
-    let timezone = match timezone.filter(|t| !t.trim().is_empty()) {
-        Some(t) => match t.trim().parse::<chrono_tz::Tz>() {
-            Ok(tz) => tz.name().to_string(),
-            Err(_) => {
-                problems.push(Detail::field(
-                    "timezone",
-                    "Use an IANA time zone name such as Europe/Paris.",
-                ));
-                String::new()
-            }
-        },
-        None => "UTC".to_string(),
-    };
-    let metadata = metadata.unwrap_or_else(|| serde_json::json!({}));
-    if !metadata.is_object() {
-        problems.push(Detail::field("metadata", "Use a JSON object."));
-    } else if metadata.to_string().len() > METADATA_MAX_BYTES {
-        problems.push(Detail::field("metadata", "Keep metadata under 16 KB."));
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
-    Ok(UserFields {
-        external_id,
-        email,
-        display_name,
-        timezone,
-        metadata,
-    })
+    )
 }
 
 fn duplicate_external_id(err: sqlx::Error) -> ApiError {

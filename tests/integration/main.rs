@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts_cli;
 mod admin_jobs;
+mod admin_users;
 mod api_auth;
 mod api_connect;
 mod api_data;
