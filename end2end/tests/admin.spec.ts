@@ -135,3 +135,47 @@ test('the admin follows the member\'s syncs in the job monitor and reads the API
   await expect(page.getByText('List the workspace\'s users, oldest first.').first()).toBeAttached();
   await shot(page, info.project.name, 'api-reference');
 });
+
+test('an admin adds a person, finds them, opens their page and deletes them', async ({ page }, info) => {
+  await signIn(page, OWNER);
+  await page.goto('/admin');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Users' }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  // The member from the phone journey is listed.
+  await expect(page.locator('.people-list li').first()).toBeVisible();
+
+  // Bad input is explained next to the field, and nothing is created.
+  await page.getByLabel('Time zone').fill('Mars/Olympus');
+  await page.getByRole('button', { name: 'Add person' }).click();
+  await expect(page.getByText('Use an IANA time zone name such as Europe/Paris.')).toBeVisible();
+
+  await page.getByLabel('External id').fill('crm-77');
+  await page.getByLabel('Display name').fill('Bo Tester');
+  await page.getByLabel('Time zone').fill('Europe/Oslo');
+  await page.getByLabel('Metadata (JSON object)').fill('{"plan": "family"}');
+  await page.getByRole('button', { name: 'Add person' }).click();
+  await expect(page).toHaveURL(/\/admin\/users\/[0-9A-Z]{26}$/);
+  await expect(page.getByRole('heading', { name: /Bo Tester/ })).toBeVisible();
+  await expect(page.getByText('Europe/Oslo')).toBeVisible();
+  await expect(page.getByText('No devices or apps connected.')).toBeVisible();
+  await shot(page, info.project.name, 'person-page');
+
+  await page.getByRole('link', { name: '← All people' }).click();
+  await page.getByLabel('Search people').fill('CRM-7');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/q=CRM-7/);
+  const rows = page.locator('.people-list li');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('external id crm-77');
+  await shot(page, info.project.name, 'people-search');
+
+  await rows.first().getByRole('link', { name: 'Bo Tester' }).click();
+  await page.getByRole('button', { name: 'Delete person' }).click();
+  await expect(page.getByText('Tick the box to confirm')).toBeVisible();
+  await page.getByLabel(/I understand this deletes the person/).check();
+  await page.getByRole('button', { name: 'Delete person' }).click();
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await page.getByLabel('Search people').fill('crm-77');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('Nobody matches')).toBeVisible();
+});

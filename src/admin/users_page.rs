@@ -106,7 +106,7 @@ fn CreateSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="create-title">
             <h2 id="create-title" class="card-title">"Add a person"</h2>
-            <p class="muted small">"For someone your app manages: they exist for the API and webhooks, and can be invited to sign in later."</p>
+            <p class="muted small">"For someone your app manages: they exist for the API and webhooks, without a password to sign in."</p>
             <ActionForm action=create attr:class="stack" attr:novalidate=true>
                 <FormError error=error/>
                 <FormField label="External id" name="external_id" maxlength=255 hint="Your app's id for this person" error=field_error(error, "external_id")/>

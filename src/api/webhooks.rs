@@ -353,11 +353,7 @@ pub async fn send_test(
 ) -> Result<(StatusCode, Json<Queued>), ApiError> {
     caller.require(Scope::Admin)?;
     let hook = owned(&state, &caller, &id).await?;
-    if !hook.is_active {
-        return Err(ApiError::conflict(
-            "The endpoint is switched off; switch it on first.",
-        ));
-    }
+    hook.ensure_active("sending it a test event")?;
     repo::queue_event(
         &state.db,
         &caller.workspace_id,
@@ -427,11 +423,7 @@ pub async fn redeliver(
 ) -> Result<(StatusCode, Json<Queued>), ApiError> {
     caller.require(Scope::Admin)?;
     let hook = owned(&state, &caller, &id).await?;
-    if !hook.is_active {
-        return Err(ApiError::conflict(
-            "The endpoint is switched off; switch it on first.",
-        ));
-    }
+    hook.ensure_active("redelivering to it")?;
     let new_id = repo::redeliver(&state.db, &caller.workspace_id, &id, &delivery_id)
         .await?
         .ok_or_else(|| ApiError::not_found("delivery"))?;

@@ -236,11 +236,7 @@ pub async fn send_test_event(id: String) -> Result<(), AppError> {
     let hook = repo::get(ctx.db(), &auth.user.workspace_id, &id)
         .await?
         .ok_or_else(|| AppError::NotFound("That webhook no longer exists.".into()))?;
-    if !hook.is_active {
-        return Err(AppError::Conflict(
-            "Switch the endpoint on before sending it a test event.".into(),
-        ));
-    }
+    hook.ensure_active("sending it a test event")?;
     repo::queue_event(
         ctx.db(),
         &auth.user.workspace_id,
@@ -325,11 +321,7 @@ pub async fn redeliver(webhook_id: String, delivery_id: String) -> Result<(), Ap
     let hook = repo::get(ctx.db(), ws, &webhook_id)
         .await?
         .ok_or_else(|| AppError::NotFound("No such webhook in this workspace.".into()))?;
-    if !hook.is_active {
-        return Err(AppError::Conflict(
-            "Switch the endpoint on before redelivering to it.".into(),
-        ));
-    }
+    hook.ensure_active("redelivering to it")?;
     repo::redeliver(ctx.db(), ws, &webhook_id, &delivery_id)
         .await?
         .ok_or_else(|| AppError::NotFound("No such delivery.".into()))?;

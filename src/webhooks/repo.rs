@@ -26,6 +26,18 @@ pub struct WebhookRow {
     pub disabled_reason: Option<String>,
 }
 
+impl WebhookRow {
+    /// Test events and redeliveries need the endpoint switched on; `doing` names the action.
+    pub fn ensure_active(&self, doing: &str) -> Result<(), crate::error::AppError> {
+        if self.is_active {
+            return Ok(());
+        }
+        Err(crate::error::AppError::Conflict(format!(
+            "The endpoint is switched off; switch it on before {doing}."
+        )))
+    }
+}
+
 const WEBHOOK_COLUMNS: &str = "id, workspace_id, url, encrypted_secret, events, is_active, \
      description, created_at, updated_at, failing_since, disabled_reason";
 
