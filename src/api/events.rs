@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
 use sqlx::FromRow;
@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::auth::ApiCaller;
 use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::ApiQuery;
-use super::pagination::{Page, PageParams};
+use super::pagination::{far_future, Page, PageParams};
 use crate::api_keys::Scope;
 use crate::platform::state::AppState;
 use crate::with_db;
@@ -100,12 +100,11 @@ pub async fn list_events(
 ) -> Result<Json<Page<Event>>, ApiError> {
     caller.require(Scope::Read)?;
     super::users::owned_user(&state, &caller, &user_id).await?;
-    let page = PageParams {
+    let (limit, before_at, before_id) = PageParams {
         limit: q.limit,
         cursor: q.cursor.clone(),
-    };
-    let limit = page.limit()?;
-    let before: Option<(DateTime<Utc>, String)> = page.cursor()?;
+    }
+    .time_seek()?;
     if let Some(t) = q
         .event_type
         .as_deref()
@@ -116,11 +115,6 @@ pub async fn list_events(
             format!("{t:?} is not an event type; use workout, sleep or activity."),
         )]));
     }
-    let far = Utc
-        .with_ymd_and_hms(9999, 12, 31, 0, 0, 0)
-        .single()
-        .expect("date");
-    let (before_at, before_id) = before.unwrap_or((far, String::new()));
     let sql = format!(
         "SELECT {EVENT_COLUMNS} FROM events WHERE user_id = $1 \
            AND ($2 = '' OR event_type = $2) AND ($3 = '' OR activity_type = $3) \
@@ -134,7 +128,7 @@ pub async fn list_events(
         .bind(q.activity_type.as_deref().unwrap_or(""))
         .bind(q.provider_id.as_deref().unwrap_or(""))
         .bind(q.from.unwrap_or(DateTime::<Utc>::UNIX_EPOCH))
-        .bind(q.to.unwrap_or(far))
+        .bind(q.to.unwrap_or_else(far_future))
         .bind(before_at)
         .bind(before_id)
         .bind(limit + 1)

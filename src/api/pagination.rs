@@ -6,6 +6,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use chrono::{DateTime, TimeZone, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -38,6 +39,15 @@ impl PageParams {
         }
     }
 
+    /// For lists newest first by (time, id): the validated limit and the seek position (rows
+    /// strictly older than it are next); the first page starts after every row.
+    pub fn time_seek(&self) -> Result<(i64, DateTime<Utc>, String), ApiError> {
+        let limit = self.limit()?;
+        let before: Option<(DateTime<Utc>, String)> = self.cursor()?;
+        let (at, id) = before.unwrap_or_else(|| (far_future(), String::new()));
+        Ok((limit, at, id))
+    }
+
     /// The decoded cursor, if any.
     pub fn cursor<C: DeserializeOwned>(&self) -> Result<Option<C>, ApiError> {
         let Some(raw) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
@@ -55,6 +65,13 @@ impl PageParams {
                 )])
             })
     }
+}
+
+/// A moment after every stored row that both databases can hold (the open end of a range).
+pub fn far_future() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0)
+        .single()
+        .expect("a valid date")
 }
 
 pub fn encode_cursor<C: Serialize>(c: &C) -> String {

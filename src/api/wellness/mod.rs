@@ -31,13 +31,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a date");
 const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date");
 
-/// Bounds of an open time range.
+/// The open start of a time range.
 fn far_past() -> DateTime<Utc> {
     DateTime::<Utc>::UNIX_EPOCH
-}
-
-fn far_future() -> DateTime<Utc> {
-    LAST_DAY.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
 }
 
 /// The person's own time zone (days and streaks are counted in it).

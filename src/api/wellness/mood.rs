@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::super::auth::ApiCaller;
 use super::super::error::{ApiError, ErrorEnvelope};
 use super::super::extract::{ApiJson, ApiQuery};
-use super::super::pagination::{Page, PageParams};
+use super::super::pagination::{far_future, Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
 use crate::mood::repo::{self, MoodFields, MoodRow};
@@ -107,13 +107,11 @@ pub async fn list_moods(
 ) -> Result<Json<Page<MoodLog>>, ApiError> {
     caller.require(Scope::Read)?;
     owned_user(&state, &caller, &user_id).await?;
-    let page = PageParams {
+    let (limit, before_at, before_id) = PageParams {
         limit: q.limit,
         cursor: q.cursor.clone(),
-    };
-    let limit = page.limit()?;
-    let before: Option<(DateTime<Utc>, String)> = page.cursor()?;
-    let (before_at, before_id) = before.unwrap_or((super::far_future(), String::new()));
+    }
+    .time_seek()?;
     let sql = format!(
         "SELECT {COLUMNS} FROM mood_logs WHERE user_id = $1 AND recorded_at >= $2 AND recorded_at < $3 \
            AND (recorded_at < $4 OR (recorded_at = $4 AND id < $5)) \
@@ -122,7 +120,7 @@ pub async fn list_moods(
     let rows: Vec<MoodRow> = with_db!(&state.db, pool => sqlx::query_as(&sql)
         .bind(&user_id)
         .bind(q.from.unwrap_or_else(super::far_past))
-        .bind(q.to.unwrap_or_else(super::far_future))
+        .bind(q.to.unwrap_or_else(far_future))
         .bind(before_at)
         .bind(before_id)
         .bind(limit + 1)

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::super::auth::ApiCaller;
 use super::super::error::{ApiError, Detail, ErrorEnvelope};
 use super::super::extract::{ApiJson, ApiQuery};
-use super::super::pagination::{Page, PageParams};
+use super::super::pagination::{far_future, Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
 use crate::hydration::{api::check_beverage, repo};
@@ -88,13 +88,11 @@ pub async fn list_water(
 ) -> Result<Json<Page<WaterIntake>>, ApiError> {
     caller.require(Scope::Read)?;
     owned_user(&state, &caller, &user_id).await?;
-    let page = PageParams {
+    let (limit, before_at, before_id) = PageParams {
         limit: q.limit,
         cursor: q.cursor.clone(),
-    };
-    let limit = page.limit()?;
-    let before: Option<(DateTime<Utc>, String)> = page.cursor()?;
-    let (before_at, before_id) = before.unwrap_or((super::far_future(), String::new()));
+    }
+    .time_seek()?;
     let sql = format!(
         "SELECT {COLUMNS} FROM water_intake WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3 \
            AND (logged_at < $4 OR (logged_at = $4 AND id < $5)) \
@@ -103,7 +101,7 @@ pub async fn list_water(
     let rows: Vec<WaterIntake> = with_db!(&state.db, pool => sqlx::query_as(&sql)
         .bind(&user_id)
         .bind(q.from.unwrap_or_else(super::far_past))
-        .bind(q.to.unwrap_or_else(super::far_future))
+        .bind(q.to.unwrap_or_else(far_future))
         .bind(before_at)
         .bind(before_id)
         .bind(limit + 1)
