@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use sqlx::FromRow;
 
-use crate::accounts::validate;
+use crate::accounts::{validate, Role};
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::with_db;
@@ -210,6 +210,56 @@ pub async fn update(
 /// Deletes the user and (by cascade) every row of their data; false when there is none.
 pub async fn delete(db: &Db, workspace_id: &str, id: &str) -> Result<bool, sqlx::Error> {
     let n = with_db!(db, pool => sqlx::query("DELETE FROM users WHERE id = $1 AND workspace_id = $2")
+        .bind(id)
+        .bind(workspace_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
+/// Who asks to switch a person off, delete them or change their role.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    /// An admin signed in to VitaSync (their user id).
+    Admin(&'a str),
+    /// An API key of the workspace.
+    ApiKey,
+}
+
+impl UserRecord {
+    /// The one rule for switching off, deleting and re-roling people, for the admin pages and
+    /// the API alike: never the instance owner, never yourself, and a workspace admin who signs
+    /// in only by another signed-in admin (an API key cannot lock people out of VitaSync).
+    pub fn manageable_by(&self, by: Actor<'_>) -> Result<(), &'static str> {
+        if self.is_instance_owner {
+            return Err("The instance owner cannot be switched off, deleted or demoted.");
+        }
+        match by {
+            Actor::Admin(me) if me == self.id => {
+                Err("You cannot do this to your own account; another admin can.")
+            }
+            Actor::ApiKey if self.role == "admin" && self.can_sign_in => {
+                Err("This user is a workspace admin; an admin removes admins in VitaSync itself.")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Makes a person who signs in a member or an admin; false when there is no such person (or
+/// they have no password yet: their role comes with their invitation).
+pub async fn set_role(
+    db: &Db,
+    workspace_id: &str,
+    id: &str,
+    role: Role,
+) -> Result<bool, sqlx::Error> {
+    let n = with_db!(db, pool => sqlx::query(
+        "UPDATE users SET role = $1, updated_at = $2 \
+         WHERE id = $3 AND workspace_id = $4 AND password_hash IS NOT NULL")
+        .bind(role.as_str())
+        .bind(Utc::now())
         .bind(id)
         .bind(workspace_id)
         .execute(pool)

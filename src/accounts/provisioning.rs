@@ -125,8 +125,27 @@ pub async fn create_member(
     Ok(user_id)
 }
 
-/// Uses an invitation once: marks it accepted and creates the account, atomically, so a link
-/// can never create two accounts.
+/// Creates a one-time invitation and returns its token (stored only as a hash, so the caller
+/// shows it once).
+pub async fn invite(
+    db: &Db,
+    workspace_id: &str,
+    invitation: &repo::NewInvitation<'_>,
+) -> Result<String, AppError> {
+    let token = crate::platform::ids::random_token();
+    repo::create_invitation(
+        db,
+        workspace_id,
+        invitation,
+        &crate::platform::ids::sha256_hex(&token),
+    )
+    .await?;
+    Ok(token)
+}
+
+/// Uses an invitation once: marks it accepted and creates the account, or, when it names an
+/// existing person, gives that person their password and role (keeping their data, external id
+/// and time zone), atomically, so a link can never be used twice.
 pub async fn accept_invitation(
     db: &Db,
     invitation_id: &str,
@@ -134,40 +153,57 @@ pub async fn accept_invitation(
 ) -> Result<String, AppError> {
     let account = account.validated()?;
     let hash = password::hash(account.password.clone()).await?;
-    let (user_id, now) = (new_id(), Utc::now());
-    let created = with_db!(db, pool => async {
+    let (new_user_id, now) = (new_id(), Utc::now());
+    let accepted = with_db!(db, pool => async {
         let mut tx = pool.begin().await?;
-        let claimed: Option<(String, String)> = sqlx::query_as(
+        let claimed: Option<(String, String, Option<String>)> = sqlx::query_as(
             "UPDATE invitations SET accepted_at = $2 \
              WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2 \
-             RETURNING workspace_id, role")
+             RETURNING workspace_id, role, user_id")
             .bind(invitation_id).bind(now)
             .fetch_optional(&mut *tx).await?;
-        let Some((workspace_id, role)) = claimed else { return Ok(None) };
-        sqlx::query(
-            "INSERT INTO users (id, workspace_id, email, display_name, password_hash, role, timezone, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
-            .bind(&user_id).bind(&workspace_id).bind(&account.email).bind(&account.display_name)
-            .bind(&hash).bind(&role).bind(&account.timezone).bind(now)
-            .execute(&mut *tx).await?;
+        let Some((workspace_id, role, existing)) = claimed else { return Ok(None) };
+        let event = match existing {
+            Some(user_id) => {
+                let updated: Option<(Option<String>,)> = sqlx::query_as(
+                    "UPDATE users SET password_hash = $3, role = $4, \
+                         display_name = COALESCE($5, display_name), updated_at = $6 \
+                     WHERE id = $1 AND workspace_id = $2 AND password_hash IS NULL AND disabled_at IS NULL \
+                     RETURNING external_id")
+                    .bind(&user_id).bind(&workspace_id).bind(&hash).bind(&role)
+                    .bind(&account.display_name).bind(now)
+                    .fetch_optional(&mut *tx).await?;
+                // None: they got a password meanwhile or were switched off; nothing is kept.
+                let Some((external_id,)) = updated else { return Ok(None) };
+                (user_id, external_id, EventType::UserUpdated)
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO users (id, workspace_id, email, display_name, password_hash, role, timezone, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
+                    .bind(&new_user_id).bind(&workspace_id).bind(&account.email).bind(&account.display_name)
+                    .bind(&hash).bind(&role).bind(&account.timezone).bind(now)
+                    .execute(&mut *tx).await?;
+                (new_user_id.clone(), None, EventType::UserCreated)
+            }
+        };
         tx.commit().await?;
-        Ok::<Option<String>, sqlx::Error>(Some(workspace_id))
+        Ok::<_, sqlx::Error>(Some((workspace_id, event)))
     }.await)
     .map_err(|e| unique_to_conflict(e, "An account with this email already exists. Sign in instead."))?;
-    if let Some(workspace_id) = created {
-        crate::webhooks::events::emit(
-            db,
-            &workspace_id,
-            EventType::UserCreated,
-            crate::webhooks::events::user_data(&user_id, None),
-        )
-        .await;
-        Ok(user_id)
-    } else {
-        Err(AppError::Conflict(
+    let Some((workspace_id, (user_id, external_id, event))) = accepted else {
+        return Err(AppError::Conflict(
             "This invitation has already been used, was revoked or has expired.".into(),
-        ))
-    }
+        ));
+    };
+    crate::webhooks::events::emit(
+        db,
+        &workspace_id,
+        event,
+        crate::webhooks::events::user_data(&user_id, external_id.as_deref()),
+    )
+    .await;
+    Ok(user_id)
 }
 
 #[derive(Debug, PartialEq, Eq)]

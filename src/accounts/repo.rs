@@ -297,29 +297,39 @@ pub struct InvitationRow {
     pub accepted_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The existing person the invitation gives a password to; none for a new account.
+    pub user_id: Option<String>,
+}
+
+/// What an invitation offers: the address it is for, the role, and optionally the existing
+/// (passwordless) person of the workspace who accepts it.
+pub struct NewInvitation<'a> {
+    pub email: &'a str,
+    pub role: Role,
+    pub user_id: Option<&'a str>,
+    pub invited_by: &'a str,
+    pub expires_at: DateTime<Utc>,
 }
 
 pub async fn create_invitation(
     db: &Db,
     workspace_id: &str,
-    email: &str,
-    role: Role,
+    invitation: &NewInvitation<'_>,
     token_hash: &str,
-    invited_by: &str,
-    expires_at: DateTime<Utc>,
 ) -> Result<String, sqlx::Error> {
     let id = new_id();
     with_db!(db, pool => sqlx::query(
-        "INSERT INTO invitations (id, workspace_id, email, role, token_hash, invited_by, expires_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        "INSERT INTO invitations (id, workspace_id, email, role, token_hash, invited_by, expires_at, created_at, user_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(&id)
         .bind(workspace_id)
-        .bind(email)
-        .bind(role.as_str())
+        .bind(invitation.email)
+        .bind(invitation.role.as_str())
         .bind(token_hash)
-        .bind(invited_by)
-        .bind(expires_at)
+        .bind(invitation.invited_by)
+        .bind(invitation.expires_at)
         .bind(Utc::now())
+        .bind(invitation.user_id)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(id)
@@ -327,7 +337,7 @@ pub async fn create_invitation(
 
 const INVITATION_COLUMNS: &str =
     "i.id, i.workspace_id, w.name AS workspace_name, i.email, i.role, \
-     i.expires_at, i.accepted_at, i.revoked_at, i.created_at";
+     i.expires_at, i.accepted_at, i.revoked_at, i.created_at, i.user_id";
 
 pub async fn invitation_by_token_hash(
     db: &Db,
@@ -365,6 +375,40 @@ pub async fn revoke_invitation(db: &Db, workspace_id: &str, id: &str) -> Result<
         .await
         .map(|r| r.rows_affected()))?;
     Ok(n > 0)
+}
+
+/// Revokes a person's open invitations (before a new one replaces them).
+pub async fn revoke_person_invitations(
+    db: &Db,
+    workspace_id: &str,
+    user_id: &str,
+) -> Result<u64, sqlx::Error> {
+    with_db!(db, pool => sqlx::query(
+        "UPDATE invitations SET revoked_at = $3 \
+         WHERE user_id = $1 AND workspace_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL")
+        .bind(user_id)
+        .bind(workspace_id)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+}
+
+/// When the open invitation of a person ends, if they have one.
+pub async fn person_invitation_expiry(
+    db: &Db,
+    workspace_id: &str,
+    user_id: &str,
+) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_scalar(
+        "SELECT expires_at FROM invitations \
+         WHERE user_id = $1 AND workspace_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL \
+           AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1")
+        .bind(user_id)
+        .bind(workspace_id)
+        .bind(Utc::now())
+        .fetch_optional(pool)
+        .await)
 }
 
 /// A sign-in user's id and time zone, by email (for command-line tasks).

@@ -5,8 +5,8 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    accounts::{repo, validate, Role},
-    platform::{ids, request::RequestCtx},
+    accounts::{provisioning, repo, validate, Role},
+    platform::request::RequestCtx,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -92,6 +92,16 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     })
 }
 
+/// How long an invitation link stays valid: 1 to 30 days.
+#[cfg(feature = "ssr")]
+pub(crate) fn invitation_days(raw: &str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=30).contains(d))
+        .ok_or_else(|| AppError::invalid("expires_in_days", "Choose between 1 and 30 days."))
+}
+
 /// Creates a one-time invitation link and shows it to the admin (the token is stored only as a
 /// hash, so this is the one time it can be seen).
 #[server(endpoint = "admin/invite")]
@@ -106,28 +116,23 @@ pub async fn invite_member(
     let email = validate::email("email", &email)?;
     let role = Role::parse(role.trim())
         .ok_or_else(|| AppError::invalid("role", "Choose Member or Admin."))?;
-    let days: i64 = expires_in_days
-        .trim()
-        .parse()
-        .ok()
-        .filter(|d| (1..=30).contains(d))
-        .ok_or_else(|| AppError::invalid("expires_in_days", "Choose between 1 and 30 days."))?;
+    let days = invitation_days(&expires_in_days)?;
     if repo::email_taken(db, &email).await? {
         return Err(AppError::invalid(
             "email",
             "Someone with this email already has an account.",
         ));
     }
-    let token = ids::random_token();
-    let expires_at = chrono::Utc::now() + chrono::Duration::days(days);
-    repo::create_invitation(
+    let token = provisioning::invite(
         db,
         &auth.user.workspace_id,
-        &email,
-        role,
-        &ids::sha256_hex(&token),
-        &auth.user.id,
-        expires_at,
+        &repo::NewInvitation {
+            email: &email,
+            role,
+            user_id: None,
+            invited_by: &auth.user.id,
+            expires_at: chrono::Utc::now() + chrono::Duration::days(days),
+        },
     )
     .await?;
     ctx.redirect(&format!("/admin?invite={token}"));

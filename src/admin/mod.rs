@@ -1,6 +1,8 @@
 //! Workspace administration: members, invitations and whether open sign-up is allowed, and
 //! the tabs that lead to the other admin screens (API keys, …).
 
+pub mod access;
+mod access_section;
 pub mod api;
 pub mod jobs;
 mod jobs_page;

@@ -128,7 +128,7 @@ fn MembersSection(overview: AdminOverview) -> impl IntoView {
                         {overview.members.into_iter().map(|m| view! {
                             <tr>
                                 <td>
-                                    <span class="cell-main">{if m.display_name.is_empty() { m.email.clone() } else { m.display_name.clone() }}</span>
+                                    <a class="cell-main" href=format!("/admin/users/{}", m.id)>{if m.display_name.is_empty() { m.email.clone() } else { m.display_name.clone() }}</a>
                                     {m.is_you.then(|| view! { <span class="badge">"You"</span> })}
                                     <span class="cell-sub muted">{m.email}</span>
                                 </td>

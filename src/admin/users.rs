@@ -1,7 +1,8 @@
 //! Server functions of the admin's Users screens: the workspace's people (those who sign in
 //! and those who exist only through the API), searched and paged; creating a person; one
 //! person's page with connections, last syncs and data counts; switching a person off and on;
-//! deleting a person with everything of theirs. Changes emit the `user.*` webhooks.
+//! deleting a person with everything of theirs. Changes emit the `user.*` webhooks. Inviting a
+//! person and changing their role live in `access.rs`.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,12 @@ pub struct PersonDetail {
     pub disabled: bool,
     /// False for yourself and the instance owner.
     pub can_change: bool,
+    /// True when they sign in with a password (a member or an admin).
+    pub can_sign_in: bool,
+    /// When their open invitation link ends, if they have one.
+    pub invitation_expires: Option<String>,
+    /// The public address of this server, for the invitation link.
+    pub base_url: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -165,7 +172,7 @@ pub async fn create_person(
 }
 
 #[cfg(feature = "ssr")]
-async fn emit(db: &crate::platform::db::Db, row: &UserRecord, event: EventType) {
+pub(super) async fn emit(db: &crate::platform::db::Db, row: &UserRecord, event: EventType) {
     events::emit(
         db,
         &row.workspace_id,
@@ -176,7 +183,7 @@ async fn emit(db: &crate::platform::db::Db, row: &UserRecord, event: EventType) 
 }
 
 #[cfg(feature = "ssr")]
-async fn person(ctx: &RequestCtx, ws: &str, id: &str) -> Result<UserRecord, AppError> {
+pub(super) async fn person(ctx: &RequestCtx, ws: &str, id: &str) -> Result<UserRecord, AppError> {
     directory::get(ctx.db(), ws, id)
         .await?
         .ok_or_else(|| AppError::NotFound("No such person in this workspace.".into()))
@@ -254,7 +261,18 @@ pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
         syncs,
         counts,
         disabled: u.disabled_at.is_some(),
-        can_change: u.id != auth.user.id && !u.is_instance_owner,
+        can_change: u
+            .manageable_by(directory::Actor::Admin(&auth.user.id))
+            .is_ok(),
+        can_sign_in: u.can_sign_in,
+        invitation_expires: crate::accounts::repo::person_invitation_expiry(
+            db,
+            &auth.user.workspace_id,
+            &u.id,
+        )
+        .await?
+        .map(local),
+        base_url: ctx.base_url(),
         person: info(&u, &tz),
     })
 }
@@ -264,12 +282,8 @@ pub async fn set_person_disabled(id: String, disabled: String) -> Result<(), App
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
     let u = person(&ctx, &auth.user.workspace_id, &id).await?;
-    if u.id == auth.user.id || u.is_instance_owner {
-        return Err(AppError::invalid(
-            "disabled",
-            "You cannot switch off yourself or the instance owner.",
-        ));
-    }
+    u.manageable_by(directory::Actor::Admin(&auth.user.id))
+        .map_err(|m| AppError::invalid("disabled", m))?;
     let disabled = disabled == "true";
     directory::set_disabled(ctx.db(), &auth.user.workspace_id, &u.id, disabled).await?;
     emit(ctx.db(), &u, EventType::UserUpdated).await;
@@ -283,12 +297,8 @@ pub async fn delete_person(id: String, confirm: Option<String>) -> Result<(), Ap
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
     let u = person(&ctx, &auth.user.workspace_id, &id).await?;
-    if u.id == auth.user.id || u.is_instance_owner {
-        return Err(AppError::invalid(
-            "confirm",
-            "You cannot delete yourself or the instance owner.",
-        ));
-    }
+    u.manageable_by(directory::Actor::Admin(&auth.user.id))
+        .map_err(|m| AppError::invalid("confirm", m))?;
     if confirm.as_deref() != Some("delete") {
         return Err(AppError::invalid(
             "confirm",

@@ -1,11 +1,13 @@
 //! `/admin/users` (search, pages, create) and `/admin/users/:id` (one person: connections, last
-//! syncs, data counts, switch off/on, delete). Search and pages are plain GET links and forms
+//! syncs, data counts, sign-in and role, switch off/on, delete). Search and pages are plain GET links and forms
 //! post as server functions, so everything works without JavaScript.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::access::{InvitePerson, SetPersonRole};
+use super::access_section::AccessSection;
 use super::users::{
     get_person, list_people, CreatePerson, DeletePerson, PersonDetail, PersonInfo,
     SetPersonDisabled,
@@ -137,14 +139,18 @@ fn Person() -> impl IntoView {
     let params = use_params_map();
     let switch = ServerAction::<SetPersonDisabled>::new();
     let delete = ServerAction::<DeletePerson>::new();
+    let invite = ServerAction::<InvitePerson>::new();
+    let role = ServerAction::<SetPersonRole>::new();
     let detail = Resource::new(
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),
                 switch.version().get(),
+                invite.version().get(),
+                role.version().get(),
             )
         },
-        |(id, _)| get_person(id),
+        |(id, ..)| get_person(id),
     );
     view! {
         <header class="page-header">
@@ -155,7 +161,7 @@ fn Person() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <PersonSections detail=d switch=switch delete=delete/> }.into_any(),
+                    Ok(d) => view! { <PersonSections detail=d switch=switch delete=delete invite=invite role=role/> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
@@ -168,6 +174,8 @@ fn PersonSections(
     detail: PersonDetail,
     switch: ServerAction<SetPersonDisabled>,
     delete: ServerAction<DeletePerson>,
+    invite: ServerAction<InvitePerson>,
+    role: ServerAction<SetPersonRole>,
 ) -> impl IntoView {
     let switch_error = action_error(switch);
     let delete_error = action_error(delete);
@@ -226,6 +234,7 @@ fn PersonSections(
                 }}
                 <p class="small"><a href=format!("/admin/jobs?person={}", p.id)>"All their sync jobs"</a></p>
             </section>
+            <AccessSection detail=detail.clone() base_url=detail.base_url.clone() invite=invite role=role/>
             {detail.can_change.then(|| view! {
                 <section class="card" aria-labelledby="manage-title">
                     <h2 id="manage-title" class="card-title">"Manage"</h2>

@@ -291,11 +291,8 @@ pub async fn delete_user(
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Write)?;
     let user = owned_user(&state, &caller, &id).await?;
-    if user.is_instance_owner || (user.role == "admin" && user.can_sign_in) {
-        return Err(ApiError::conflict(
-            "This user is a workspace admin; an admin removes admins in VitaSync itself.",
-        ));
-    }
+    user.manageable_by(directory::Actor::ApiKey)
+        .map_err(ApiError::conflict)?;
     directory::delete(&state.db, &caller.workspace_id, &id).await?;
     emit(&state, &user, EventType::UserDeleted).await;
     tracing::info!(user = %id, key = %caller.key_id, "user deleted through the API");

@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts_cli;
+mod admin_access;
 mod admin_jobs;
 mod admin_users;
 mod api_auth;
@@ -13,6 +14,7 @@ mod api_keys;
 mod api_matrix;
 mod api_users;
 mod api_wellness;
+mod api_wellness_paging;
 mod auth_flow;
 mod connections;
 mod csrf;
