@@ -24,9 +24,7 @@ fn outcome_message(
 ) -> Option<(bool, String)> {
     let name = |id: &str| match id {
         "demo" => "VitaSync Demo".to_string(),
-        "whoop" => "WHOOP".to_string(),
-        "strava" => "Strava".to_string(),
-        other => other.to_string(),
+        other => crate::health::sources::source_name(other),
     };
     if let Some(id) = connected {
         return Some((

@@ -228,6 +228,26 @@ pub async fn expect_success(req: reqwest::RequestBuilder, who: &str) -> Result<(
     }
 }
 
+/// Reads the cursor of a provider that walks several paged collections in turn:
+/// `<collection index>:<the provider's page token>` (empty token: the collection's first page).
+pub fn collection_cursor(cursor: Option<&str>) -> Result<(usize, Option<String>), FetchError> {
+    let Some(c) = cursor else {
+        return Ok((0, None));
+    };
+    let unreadable = || FetchError::Permanent("unreadable sync cursor".into());
+    let (idx, token) = c.split_once(':').ok_or_else(unreadable)?;
+    let idx: usize = idx.parse().map_err(|_| unreadable())?;
+    Ok((idx, (!token.is_empty()).then(|| token.to_string())))
+}
+
+/// The cursor after a page of collection `idx`: its next page, else the next collection.
+pub fn next_cursor(idx: usize, page_token: Option<String>) -> String {
+    match page_token.filter(|t| !t.is_empty()) {
+        Some(t) => format!("{idx}:{t}"),
+        None => format!("{}:", idx + 1),
+    }
+}
+
 /// A configured override, else the provider's documented default.
 pub fn url_or(over: &Option<Url>, default: &str) -> Url {
     over.clone()
@@ -245,6 +265,25 @@ pub fn join(base: &Url, path: &str) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collection_cursors_walk_pages_then_collections() {
+        assert_eq!(collection_cursor(None).unwrap(), (0, None));
+        assert_eq!(
+            collection_cursor(Some("2:abc")).unwrap(),
+            (2, Some("abc".into()))
+        );
+        assert_eq!(collection_cursor(Some("3:")).unwrap(), (3, None));
+        assert!(collection_cursor(Some("nonsense")).is_err());
+        assert_eq!(next_cursor(1, Some("t:1".into())), "1:t:1");
+        assert_eq!(next_cursor(1, Some(String::new())), "2:");
+        assert_eq!(next_cursor(1, None), "2:");
+        // A token containing ':' survives the round trip.
+        assert_eq!(
+            collection_cursor(Some(&next_cursor(4, Some("a:b".into())))).unwrap(),
+            (4, Some("a:b".into()))
+        );
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {

@@ -6,6 +6,7 @@ use url::Url;
 
 use super::provider::Provider;
 use super::providers::demo::Demo;
+use super::providers::oura::Oura;
 use super::providers::strava::Strava;
 use super::providers::whoop::Whoop;
 use crate::platform::config::Config;
@@ -31,6 +32,7 @@ impl Registry {
         // Real providers are always listed; without credentials they show as not configured.
         providers.push(Arc::new(Whoop::new(&settings.client("whoop"))));
         providers.push(Arc::new(Strava::new(&settings.client("strava"))));
+        providers.push(Arc::new(Oura::new(&settings.client("oura"))));
         let backfill = settings
             .clients
             .iter()

@@ -86,7 +86,7 @@ impl std::fmt::Debug for ProviderClient {
 pub const DEFAULT_API_RATE_LIMIT: u32 = 600;
 
 /// Provider ids whose settings are read from the environment.
-pub const CONFIGURABLE_PROVIDERS: &[&str] = &["demo", "whoop", "strava"];
+pub const CONFIGURABLE_PROVIDERS: &[&str] = &["demo", "whoop", "strava", "oura"];
 
 impl ProviderSettings {
     pub fn from_env() -> Result<Self, ConfigError> {

@@ -29,6 +29,7 @@ mod journal;
 mod measurements;
 mod mood;
 mod openapi;
+mod provider_oura;
 mod provider_resilience;
 mod provider_strava;
 mod provider_whoop;

@@ -31,6 +31,7 @@ fn fixture(provider: &str, name: &str) -> Value {
 fn paths(provider: &str) -> (&'static str, &'static str) {
     match provider {
         "whoop" => ("/oauth/oauth2/token", "/developer"),
+        "oura" => ("/oauth/token", "/"),
         _ => ("/oauth/token", "/api/v3"),
     }
 }
@@ -138,6 +139,36 @@ async fn mount_data(
                 .mount(mock)
                 .await;
         }
+        "oura" => {
+            Mock::given(method("GET"))
+                .and(path("/v2/usercollection/daily_activity"))
+                .respond_with(first_failure)
+                .up_to_n_times(1)
+                .mount(mock)
+                .await;
+            Mock::given(method("GET"))
+                .and(path("/v2/usercollection/daily_sleep"))
+                .respond_with(rate_limited)
+                .up_to_n_times(1)
+                .mount(mock)
+                .await;
+            for (collection, file) in [
+                ("daily_activity", "daily_activity.json"),
+                ("daily_sleep", "daily_sleep.json"),
+                ("daily_readiness", "daily_readiness.json"),
+                ("sleep", "sleep.json"),
+                ("daily_spo2", "daily_spo2.json"),
+                ("workout", "workout.json"),
+                ("heartrate", "heartrate.json"),
+            ] {
+                Mock::given(method("GET"))
+                    .and(path(format!("/v2/usercollection/{collection}")))
+                    .and(bearer())
+                    .respond_with(ok(file))
+                    .mount(mock)
+                    .await;
+            }
+        }
         _ => {
             Mock::given(method("GET"))
                 .and(path("/api/v3/athlete/activities"))
@@ -206,6 +237,13 @@ async fn story(app: TestApp, provider: &str) {
             )
             .insert_header("x-ratelimit-remaining", "0")
             .insert_header("x-ratelimit-reset", "42"),
+        // Oura: both a Retry-After and its X-RateLimit-* family.
+        "oura" => ResponseTemplate::new(429)
+            .insert_header("retry-after", "30")
+            .insert_header("x-ratelimit-limit", "5000")
+            .insert_header("x-ratelimit-window", "300")
+            .insert_header("x-ratelimit-tier", "token")
+            .set_body_json(json!({"detail": "Too Many Requests"})),
         _ => ResponseTemplate::new(429)
             .insert_header("x-readratelimit-limit", "100,1000")
             .insert_header("x-readratelimit-usage", "100,420"),
@@ -254,6 +292,14 @@ async fn story(app: TestApp, provider: &str) {
                 .abs()
                 <= 2,
             "X-RateLimit-Reset: {at}"
+        );
+    } else if provider == "oura" {
+        assert!(
+            (at - Utc::now() - Duration::seconds(30))
+                .num_seconds()
+                .abs()
+                <= 2,
+            "Retry-After: {at}"
         );
     } else {
         assert!(
@@ -317,4 +363,8 @@ both_backends!(
 both_backends!(
     strava_recovers_from_failures_and_reports_revocation,
     |app: TestApp| story(app, "strava")
+);
+both_backends!(
+    oura_recovers_from_failures_and_reports_revocation,
+    |app: TestApp| story(app, "oura")
 );

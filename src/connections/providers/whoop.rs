@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::connections::provider::{capitalize, expect_success};
+use crate::connections::provider::{capitalize, collection_cursor, expect_success, next_cursor};
 use crate::connections::provider::{
     get_json_with, join, retry_after, url_or, AuthKind, ClientAuth, Endpoints, FetchError,
     FetchedPage, Provider, ProviderInfo, Window,
@@ -330,19 +330,6 @@ pub fn rate_limit_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration>
     })
 }
 
-fn parse_cursor(cursor: Option<&str>) -> Result<(usize, Option<String>), FetchError> {
-    let Some(c) = cursor else {
-        return Ok((0, None));
-    };
-    let (idx, token) = c
-        .split_once(':')
-        .ok_or_else(|| FetchError::Permanent("unreadable sync cursor".into()))?;
-    let idx: usize = idx
-        .parse()
-        .map_err(|_| FetchError::Permanent("unreadable sync cursor".into()))?;
-    Ok((idx, (!token.is_empty()).then(|| token.to_string())))
-}
-
 #[async_trait]
 impl Provider for Whoop {
     fn info(&self) -> &ProviderInfo {
@@ -364,7 +351,7 @@ impl Provider for Whoop {
             .endpoints
             .as_ref()
             .ok_or_else(|| FetchError::Permanent("WHOOP is not configured".into()))?;
-        let (idx, token) = parse_cursor(cursor)?;
+        let (idx, token) = collection_cursor(cursor)?;
         let mut batch = Batch::new(ID, Source::User);
         if idx >= COLLECTIONS.len() {
             // Last step: the body measurement (one document; one weight reading per UTC day).
@@ -406,13 +393,9 @@ impl Provider for Whoop {
         for r in &page.records {
             map_record(collection, r, &mut batch);
         }
-        let next = match page.next_token.filter(|t| !t.is_empty()) {
-            Some(t) => format!("{idx}:{t}"),
-            None => format!("{}:", idx + 1),
-        };
         Ok(FetchedPage {
             batch,
-            next: Some(next),
+            next: Some(next_cursor(idx, page.next_token)),
         })
     }
 
@@ -510,15 +493,8 @@ mod tests {
     }
 
     #[test]
-    fn cycles_give_strain_and_cursors_walk_the_collections() {
+    fn cycles_give_strain() {
         let b = mapped("v2/cycle", "cycle_page1.json");
         assert_eq!(value(&b, "strain_score"), vec![12.3, 8.75]);
-        assert_eq!(parse_cursor(None).unwrap(), (0, None));
-        assert_eq!(
-            parse_cursor(Some("2:abc")).unwrap(),
-            (2, Some("abc".into()))
-        );
-        assert_eq!(parse_cursor(Some("3:")).unwrap(), (3, None));
-        assert!(parse_cursor(Some("nonsense")).is_err());
     }
 }
