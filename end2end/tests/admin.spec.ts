@@ -136,7 +136,7 @@ test('the admin follows the member\'s syncs in the job monitor and reads the API
   await shot(page, info.project.name, 'api-reference');
 });
 
-test('an admin adds a person, finds them, opens their page and deletes them', async ({ page }, info) => {
+test('an admin adds a person, invites them to sign in, finds them and deletes them', async ({ page, browser }, info) => {
   await signIn(page, OWNER);
   await page.goto('/admin');
   await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Users' }).click();
@@ -150,6 +150,7 @@ test('an admin adds a person, finds them, opens their page and deletes them', as
   await expect(page.getByText('Use an IANA time zone name such as Europe/Paris.')).toBeVisible();
 
   await page.getByLabel('External id').fill('crm-77');
+  await page.getByLabel('Email').fill('bo@example.com');
   await page.getByLabel('Display name').fill('Bo Tester');
   await page.getByLabel('Time zone').fill('Europe/Oslo');
   await page.getByLabel('Metadata (JSON object)').fill('{"plan": "family"}');
@@ -159,6 +160,25 @@ test('an admin adds a person, finds them, opens their page and deletes them', as
   await expect(page.getByText('Europe/Oslo')).toBeVisible();
   await expect(page.getByText('No devices or apps connected.')).toBeVisible();
   await shot(page, info.project.name, 'person-page');
+
+  // The person exists only for the API; an invitation lets that same person sign in.
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  const linkField = page.locator('#person-invite-link');
+  await expect(linkField).toBeVisible();
+  const link = await linkField.inputValue();
+  expect(link).toContain('/join/');
+  await shot(page, info.project.name, 'person-invited');
+  const boContext = await browser.newContext({ ...info.project.use });
+  const bo = await boContext.newPage();
+  await bo.goto(link);
+  await bo.getByLabel('Choose a password').fill('bo-password-1');
+  await bo.getByRole('button', { name: 'Create account' }).click();
+  await expect(bo.getByRole('heading', { name: 'Hello, Bo' })).toBeVisible();
+  await expect(bo.getByText('Europe/Oslo')).toBeVisible();
+  await boContext.close();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: /Bo Tester/ })).toContainText('Active');
+  await expect(page.getByRole('button', { name: 'Change role' })).toBeVisible();
 
   await page.getByRole('link', { name: '← All people' }).click();
   await page.getByLabel('Search people').fill('CRM-7');

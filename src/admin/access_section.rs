@@ -55,7 +55,7 @@ pub fn AccessSection(
     } else {
         view! {
             <p class="muted small">{format!(
-                "Only in VitaSync through the API. An invitation lets them set a password and see their own data; it is for {}.",
+                "Cannot sign in yet. An invitation lets them choose a password and see their own data; it is for {}.",
                 p.email.clone().unwrap_or_default()
             )}</p>
             {detail.invitation_expires.clone().map(|until| view! {
