@@ -12,6 +12,7 @@ mod api_connect;
 mod api_data;
 mod api_keys;
 mod api_matrix;
+mod api_paging;
 mod api_users;
 mod api_wellness;
 mod api_wellness_paging;
