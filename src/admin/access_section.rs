@@ -9,6 +9,33 @@ use super::access::{InvitePerson, SetPersonRole};
 use super::users::PersonDetail;
 use crate::ui::{action_error, FormError, Submit};
 
+/// The role and link lifetime of a new invitation (`role`, `expires_in_days`), shared by the
+/// Members tab and a person's page; `id_prefix` keeps the labels' ids unique on a page.
+#[component]
+pub fn InviteChoices(id_prefix: &'static str) -> impl IntoView {
+    let role = format!("{id_prefix}-role");
+    let days = format!("{id_prefix}-days");
+    view! {
+        <div class="field-row">
+            <div class="field">
+                <label for=role.clone()>"Role"</label>
+                <select id=role name="role">
+                    <option value="member" selected=true>"Member"</option>
+                    <option value="admin">"Admin"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for=days.clone()>"Link expires after"</label>
+                <select id=days name="expires_in_days">
+                    <option value="1">"1 day"</option>
+                    <option value="7" selected=true>"7 days"</option>
+                    <option value="30">"30 days"</option>
+                </select>
+            </div>
+        </div>
+    }
+}
+
 #[component]
 pub fn AccessSection(
     detail: PersonDetail,
@@ -64,23 +91,7 @@ pub fn AccessSection(
             <ActionForm action=invite attr:class="stack">
                 <FormError error=invite_error/>
                 <input type="hidden" name="id" value=p.id.clone()/>
-                <div class="field-row">
-                    <div class="field">
-                        <label for="person-invite-role">"Role"</label>
-                        <select id="person-invite-role" name="role">
-                            <option value="member" selected=true>"Member"</option>
-                            <option value="admin">"Admin"</option>
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="person-invite-days">"Link expires after"</label>
-                        <select id="person-invite-days" name="expires_in_days">
-                            <option value="1">"1 day"</option>
-                            <option value="7" selected=true>"7 days"</option>
-                            <option value="30">"30 days"</option>
-                        </select>
-                    </div>
-                </div>
+                <InviteChoices id_prefix="person-invite"/>
                 <Submit label="Create invitation link" pending=invite.pending()/>
             </ActionForm>
         }

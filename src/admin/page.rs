@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::access_section::InviteChoices;
 use super::api::{
     get_admin_overview, AdminOverview, InviteMember, RevokeInvitation, SetOpenSignup,
 };
@@ -93,23 +94,7 @@ fn InviteSection(base: String, invite: ServerAction<InviteMember>) -> impl IntoV
             <ActionForm action=invite node_ref=form attr:class="stack" attr:novalidate=true>
                 <FormError error=error/>
                 <FormField label="Email" name="email" kind="email" required=true error=field_error(error, "email")/>
-                <div class="field-row">
-                    <div class="field">
-                        <label for="invite-role">"Role"</label>
-                        <select id="invite-role" name="role">
-                            <option value="member" selected=true>"Member"</option>
-                            <option value="admin">"Admin"</option>
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for="invite-days">"Link expires after"</label>
-                        <select id="invite-days" name="expires_in_days">
-                            <option value="1">"1 day"</option>
-                            <option value="7" selected=true>"7 days"</option>
-                            <option value="30">"30 days"</option>
-                        </select>
-                    </div>
-                </div>
+                <InviteChoices id_prefix="invite"/>
                 <Submit label="Create invitation link" pending=invite.pending()/>
             </ActionForm>
         </section>

@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::fields::{num, point, time};
 use crate::connections::provider::{
     capitalize, collection_cursor, expect_success, get_json, join, next_cursor, url_or, AuthKind,
     ClientAuth, Endpoints, FetchError, FetchedPage, Provider, ProviderInfo, Window,
@@ -110,17 +111,6 @@ struct PersonalInfo {
     id: String,
 }
 
-fn time(v: &Value, key: &str) -> Option<DateTime<Utc>> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc))
-}
-
-fn num(v: &Value, key: &str) -> Option<f64> {
-    v.get(key).and_then(Value::as_f64)
-}
-
 /// When a daily document counts: its own `timestamp` (local midnight or 04:00 with the
 /// person's offset) when it has one, else noon UTC of its `day`, which falls on that same
 /// calendar day in every zone from UTC−12 to UTC+11.
@@ -129,18 +119,6 @@ fn day_time(v: &Value) -> Option<DateTime<Utc>> {
         let day: NaiveDate = v.get("day")?.as_str()?.parse().ok()?;
         Some(day.and_hms_opt(12, 0, 0)?.and_utc())
     })
-}
-
-fn point(batch: &mut Batch, metric: &str, value: Option<f64>, at: Option<DateTime<Utc>>) {
-    if let (Some(value), Some(at)) = (value, at) {
-        batch.points.push(PointInput {
-            metric_type: metric.to_string(),
-            value: Some(value),
-            unit: None,
-            data: None,
-            recorded_at: at,
-        });
-    }
 }
 
 /// Seconds → whole minutes.

@@ -14,6 +14,7 @@ use chrono::{DateTime, Timelike, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::fields::num;
 use crate::connections::provider::{
     expect_success, get_json_with, join, url_or, AuthKind, ClientAuth, Endpoints, FetchError,
     FetchedPage, Provider, ProviderInfo, Window,
@@ -93,10 +94,6 @@ pub fn rate_limit_wait(headers: &reqwest::header::HeaderMap, now: DateTime<Utc>)
 
 fn strava_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     Some(rate_limit_wait(headers, Utc::now()))
-}
-
-fn num(v: &Value, key: &str) -> Option<f64> {
-    v.get(key).and_then(Value::as_f64)
 }
 
 /// Strava's `sport_type` as our activity types.

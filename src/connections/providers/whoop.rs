@@ -12,10 +12,10 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::fields::{num, point, time};
 use crate::connections::provider::{capitalize, collection_cursor, expect_success, next_cursor};
 use crate::connections::provider::{
     get_json_with, join, retry_after, url_or, AuthKind, ClientAuth, Endpoints, FetchError,
@@ -119,33 +119,10 @@ struct Body {
     weight_kilogram: Option<f64>,
 }
 
-fn time(v: &Value, key: &str) -> Option<DateTime<Utc>> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc))
-}
-
-fn num(v: &Value, key: &str) -> Option<f64> {
-    v.get(key).and_then(Value::as_f64)
-}
-
 fn scored(v: &Value) -> Option<&Value> {
     (v.get("score_state").and_then(Value::as_str) == Some("SCORED"))
         .then(|| v.get("score"))
         .flatten()
-}
-
-fn point(batch: &mut Batch, metric: &str, value: Option<f64>, at: Option<DateTime<Utc>>) {
-    if let (Some(value), Some(at)) = (value, at) {
-        batch.points.push(PointInput {
-            metric_type: metric.to_string(),
-            value: Some(value),
-            unit: None,
-            data: None,
-            recorded_at: at,
-        });
-    }
 }
 
 const MS_PER_MIN: f64 = 60_000.0;
