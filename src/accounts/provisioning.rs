@@ -156,24 +156,26 @@ pub async fn accept_invitation(
     let (new_user_id, now) = (new_id(), Utc::now());
     let accepted = with_db!(db, pool => async {
         let mut tx = pool.begin().await?;
-        let claimed: Option<(String, String, Option<String>)> = sqlx::query_as(
+        let claimed: Option<(String, String, Option<String>, String)> = sqlx::query_as(
             "UPDATE invitations SET accepted_at = $2 \
              WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2 \
-             RETURNING workspace_id, role, user_id")
+             RETURNING workspace_id, role, user_id, email")
             .bind(invitation_id).bind(now)
             .fetch_optional(&mut *tx).await?;
-        let Some((workspace_id, role, existing)) = claimed else { return Ok(None) };
+        let Some((workspace_id, role, existing, invited_email)) = claimed else { return Ok(None) };
         let event = match existing {
             Some(user_id) => {
                 let updated: Option<(Option<String>,)> = sqlx::query_as(
                     "UPDATE users SET password_hash = $3, role = $4, \
                          display_name = COALESCE($5, display_name), updated_at = $6 \
                      WHERE id = $1 AND workspace_id = $2 AND password_hash IS NULL AND disabled_at IS NULL \
+                       AND email = $7 \
                      RETURNING external_id")
                     .bind(&user_id).bind(&workspace_id).bind(&hash).bind(&role)
-                    .bind(&account.display_name).bind(now)
+                    .bind(&account.display_name).bind(now).bind(&invited_email)
                     .fetch_optional(&mut *tx).await?;
-                // None: they got a password meanwhile or were switched off; nothing is kept.
+                // None: meanwhile they got a password, were switched off or their email changed
+                // (the password goes only to the address the link was for); nothing is kept.
                 let Some((external_id,)) = updated else { return Ok(None) };
                 (user_id, external_id, EventType::UserUpdated)
             }

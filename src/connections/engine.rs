@@ -188,7 +188,7 @@ impl Engine {
                 );
                 self.give_up(job, Some(conn), &msg, true).await
             }
-            FetchError::Permanent(detail) => {
+            FetchError::Permanent(detail) | FetchError::Forbidden(detail) => {
                 tracing::warn!(job = %job.id, provider = name, %detail, "sync failed");
                 let msg = format!("{name} refused the sync: {detail}");
                 self.give_up(job, Some(conn), &msg, true).await

@@ -103,6 +103,11 @@ pub enum FetchError {
     /// Network trouble or a 5xx: retry with backoff.
     #[error("temporary failure: {0}")]
     Transient(String),
+    /// 403: this data is not shared with us (a scope the person turned off at consent, or the
+    /// provider's own subscription lapsed). Retrying will not fix it; a provider whose
+    /// collections are separately consented may skip just that collection.
+    #[error("{0}")]
+    Forbidden(String),
     /// Anything retrying will not fix (4xx, a payload we cannot read).
     #[error("{0}")]
     Permanent(String),
@@ -182,6 +187,11 @@ pub async fn get_json_with<T: serde::de::DeserializeOwned>(
     if status.is_server_error() {
         return Err(FetchError::Transient(format!(
             "the provider answered {status}"
+        )));
+    }
+    if status == reqwest::StatusCode::FORBIDDEN {
+        return Err(FetchError::Forbidden(format!(
+            "the provider does not share this data ({status})"
         )));
     }
     if !status.is_success() {

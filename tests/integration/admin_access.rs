@@ -325,3 +325,42 @@ both_backends!(
         assert_eq!(role, "member");
     }
 );
+
+both_backends!(
+    an_invitation_gives_a_password_only_to_the_address_it_was_for,
+    |app: TestApp| async move {
+        let (ws, admin) = app.workspace("Clinic").await;
+        let key = app.api_key(&ws, "read,write").await;
+        let created = app
+            .api(
+                "POST",
+                "/v1/users",
+                Some(&key),
+                Some(json!({"externalId": "crm-5", "email": "lea@example.com"})),
+            )
+            .await;
+        let lea = created.json["id"].as_str().unwrap().to_string();
+        let token = invite(&admin, &lea, "member").await.unwrap();
+        // The platform changes her address before she accepts.
+        let changed = app
+            .api(
+                "PATCH",
+                &format!("/v1/users/{lea}"),
+                Some(&key),
+                Some(json!({"email": "lea@elsewhere.example"})),
+            )
+            .await;
+        assert_eq!(changed.status, 200, "{}", changed.json);
+        assert!(matches!(
+            accept(&app, &token, "lea-password-1").await,
+            Err(AppError::Conflict(_))
+        ));
+        let can_sign_in: bool = with_db!(app.db(), pool => sqlx::query_scalar(
+            "SELECT password_hash IS NOT NULL FROM users WHERE id = $1").bind(&lea).fetch_one(pool).await)
+        .unwrap();
+        assert!(
+            !can_sign_in,
+            "no password on an address the link was not for"
+        );
+    }
+);

@@ -222,3 +222,76 @@ both_backends!(oura_sync_maps_every_collection, |app: TestApp| async move {
         .await;
     oura.revoke(&http, &stored).await.unwrap();
 });
+
+both_backends!(
+    a_collection_oura_refuses_is_skipped,
+    |app: TestApp| async move {
+        let mock = MockServer::start().await;
+        let registry = Arc::new(registry(&app, &mock));
+        let engine = Engine::new(
+            app.db().clone(),
+            app.state.config.keys.clone(),
+            registry.clone(),
+        );
+        app.setup_owner("olive@example.com", "correct horse battery")
+            .await;
+        let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
+        let tokens = TokenSet {
+            access_token: "oura-access".into(),
+            refresh_token: Some("oura-refresh".into()),
+            expires_at: Some(Utc::now() + Duration::hours(20)),
+        };
+        let id = repo::save_connected(
+            app.db(),
+            &app.state.config.keys,
+            Connected {
+                workspace_id: &workspace,
+                user_id: &user,
+                provider_id: "oura",
+                tokens: &tokens,
+                account_id: None,
+                scopes: &["daily"],
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        // The person switched the SpO2 scope off at consent.
+        Mock::given(method("GET"))
+            .and(path("/v2/usercollection/daily_spo2"))
+            .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "Forbidden"})))
+            .expect(1)
+            .mount(&mock)
+            .await;
+        for (collection, file) in [
+            ("daily_activity", "daily_activity.json"),
+            ("daily_sleep", "daily_sleep.json"),
+            ("daily_readiness", "daily_readiness.json"),
+            ("sleep", "sleep.json"),
+            ("workout", "workout.json"),
+            ("heartrate", "heartrate.json"),
+        ] {
+            Mock::given(method("GET"))
+                .and(path(format!("/v2/usercollection/{collection}")))
+                .respond_with(ResponseTemplate::new(200).set_body_json(fixture(file)))
+                .mount(&mock)
+                .await;
+        }
+        let conn = repo::get(app.db(), &id).await.unwrap().unwrap();
+        engine
+            .request_sync(&conn, Utc::now())
+            .await
+            .unwrap()
+            .expect("queued");
+        let (_, outcome) = engine.run_one(Utc::now()).await.unwrap().unwrap();
+        assert_eq!(
+            outcome,
+            Outcome::Completed { items: 24 },
+            "all but the SpO2 reading"
+        );
+        let status: String = with_db!(app.db(), pool => sqlx::query_scalar(
+            "SELECT status FROM provider_connections WHERE id = $1").bind(&id).fetch_one(pool).await)
+        .unwrap();
+        assert_eq!(status, "active");
+    }
+);

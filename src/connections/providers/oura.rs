@@ -111,14 +111,18 @@ struct PersonalInfo {
     id: String,
 }
 
-/// When a daily document counts: its own `timestamp` (local midnight or 04:00 with the
-/// person's offset) when it has one, else noon UTC of its `day`, which falls on that same
-/// calendar day in every zone from UTC−12 to UTC+11.
+/// When a daily document counts: noon UTC of its `day` (the person's local date at Oura),
+/// which falls on that same calendar day in every zone from UTC−12 to UTC+11, whatever zone the
+/// person has in VitaSync; its `timestamp` only when it has no `day`.
 fn day_time(v: &Value) -> Option<DateTime<Utc>> {
-    time(v, "timestamp").or_else(|| {
-        let day: NaiveDate = v.get("day")?.as_str()?.parse().ok()?;
-        Some(day.and_hms_opt(12, 0, 0)?.and_utc())
-    })
+    let day = v
+        .get("day")
+        .and_then(Value::as_str)
+        .and_then(|d| d.parse::<NaiveDate>().ok());
+    match day {
+        Some(day) => Some(day.and_hms_opt(12, 0, 0)?.and_utc()),
+        None => time(v, "timestamp"),
+    }
 }
 
 /// Seconds → whole minutes.
@@ -287,9 +291,15 @@ fn map_workout(d: &Value, batch: &mut Batch) {
     });
 }
 
-/// The query of one collection page over `window`. Daily collections take dates (the end
-/// reaches one day further: Oura treats `end_date` as exclusive for daily activity and
-/// inclusive elsewhere, and writing a day twice changes nothing); heart rate takes instants.
+/// How many days before the window's (UTC) start a daily query begins: Oura files days by the
+/// person's local date, and sleep and readiness arrive only when they open the app, so an
+/// incremental window starting a few hours back could miss the day before in zones west of UTC.
+const DAYS_BEFORE: i64 = 2;
+
+/// The query of one collection page over `window`. Daily collections take dates, from
+/// [`DAYS_BEFORE`] days earlier to one day further (Oura treats `end_date` as exclusive for
+/// daily activity and inclusive elsewhere; writing a day twice changes nothing); heart rate
+/// takes instants.
 fn query(collection: &str, window: Window) -> Vec<(&'static str, String)> {
     if collection == "heartrate" {
         let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -298,9 +308,10 @@ fn query(collection: &str, window: Window) -> Vec<(&'static str, String)> {
             ("end_datetime", at(window.end)),
         ]
     } else {
+        let start = window.start.date_naive() - chrono::Duration::days(DAYS_BEFORE);
         let end = window.end.date_naive() + chrono::Duration::days(1);
         vec![
-            ("start_date", window.start.date_naive().to_string()),
+            ("start_date", start.to_string()),
             ("end_date", end.to_string()),
         ]
     }
@@ -340,7 +351,19 @@ impl Provider for Oura {
         if let Some(t) = &token {
             url.query_pairs_mut().append_pair("next_token", t);
         }
-        let page: Collection = get_json(http, url, access_token).await?;
+        let page: Collection = match get_json(http, url, access_token).await {
+            Ok(page) => page,
+            // The person may switch each scope off at consent: a refused collection is
+            // skipped, and the rest still sync.
+            Err(FetchError::Forbidden(detail)) => {
+                tracing::warn!(collection, %detail, "Oura refused a collection; skipped");
+                Collection {
+                    data: Vec::new(),
+                    next_token: None,
+                }
+            }
+            Err(e) => return Err(e),
+        };
         let mut batch = Batch::new(ID, Source::User);
         for d in &page.data {
             map_document(collection, d, &mut batch);
@@ -415,10 +438,10 @@ mod tests {
         assert_eq!(values(&b, "calories"), vec![612.0, 240.0]);
         // (3300 + 780) s and (1260 + 0) s.
         assert_eq!(values(&b, "active_minutes"), vec![68.0, 21.0]);
-        // Counted at local 04:00 (+01:00), so on its own day.
+        // Counted at noon UTC of its day, so on that day whatever the person's zone.
         assert_eq!(
             b.points[0].recorded_at.to_rfc3339(),
-            "2024-03-10T03:00:00+00:00"
+            "2024-03-10T12:00:00+00:00"
         );
     }
 
@@ -495,7 +518,7 @@ mod tests {
         assert_eq!(
             query("daily_activity", w),
             vec![
-                ("start_date", "2024-11-01".to_string()),
+                ("start_date", "2024-10-30".to_string()),
                 ("end_date", "2024-11-12".to_string())
             ]
         );
