@@ -44,9 +44,15 @@ fn registry(app: &TestApp, mock: &MockServer) -> Registry {
     Registry::from_config(&config, &base)
 }
 
-both_backends!(oura_sync_maps_every_collection, |app: TestApp| async move {
-    let mock = MockServer::start().await;
-    let registry = Arc::new(registry(&app, &mock));
+/// An owner with an Oura connection holding `access_token` (valid for `valid_for`), and an
+/// engine whose Oura talks to `mock`; returns the engine, its registry and the connection id.
+async fn connected(
+    app: &TestApp,
+    mock: &MockServer,
+    access_token: &str,
+    valid_for: Duration,
+) -> (Engine, Arc<Registry>, String) {
+    let registry = Arc::new(registry(app, mock));
     let engine = Engine::new(
         app.db().clone(),
         app.state.config.keys.clone(),
@@ -56,9 +62,9 @@ both_backends!(oura_sync_maps_every_collection, |app: TestApp| async move {
         .await;
     let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
     let tokens = TokenSet {
-        access_token: "old-access".into(),
+        access_token: access_token.into(),
         refresh_token: Some("oura-refresh".into()),
-        expires_at: Some(Utc::now() + Duration::seconds(30)),
+        expires_at: Some(Utc::now() + valid_for),
     };
     let id = repo::save_connected(
         app.db(),
@@ -75,6 +81,13 @@ both_backends!(oura_sync_maps_every_collection, |app: TestApp| async move {
     )
     .await
     .unwrap();
+    (engine, registry, id)
+}
+
+both_backends!(oura_sync_maps_every_collection, |app: TestApp| async move {
+    let mock = MockServer::start().await;
+    // The stored access token is about to expire: the sync refreshes it first.
+    let (engine, registry, id) = connected(&app, &mock, "old-access", Duration::seconds(30)).await;
 
     // The refresh token works once (client credentials in the form); the new pair is kept.
     Mock::given(method("POST"))
@@ -227,35 +240,7 @@ both_backends!(
     a_collection_oura_refuses_is_skipped,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let registry = Arc::new(registry(&app, &mock));
-        let engine = Engine::new(
-            app.db().clone(),
-            app.state.config.keys.clone(),
-            registry.clone(),
-        );
-        app.setup_owner("olive@example.com", "correct horse battery")
-            .await;
-        let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
-        let tokens = TokenSet {
-            access_token: "oura-access".into(),
-            refresh_token: Some("oura-refresh".into()),
-            expires_at: Some(Utc::now() + Duration::hours(20)),
-        };
-        let id = repo::save_connected(
-            app.db(),
-            &app.state.config.keys,
-            Connected {
-                workspace_id: &workspace,
-                user_id: &user,
-                provider_id: "oura",
-                tokens: &tokens,
-                account_id: None,
-                scopes: &["daily"],
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+        let (engine, _, id) = connected(&app, &mock, "oura-access", Duration::hours(20)).await;
         // The person switched the SpO2 scope off at consent.
         Mock::given(method("GET"))
             .and(path("/v2/usercollection/daily_spo2"))
