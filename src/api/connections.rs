@@ -216,7 +216,7 @@ pub async fn start_connection(
     };
     let base = browser::base_url(&state, &headers);
     let redirect_uri = browser::callback_url(&base, &input.provider_id);
-    let req = oauth::authorization_request(provider.as_ref(), ep, &redirect_uri);
+    let req = oauth::authorization_request(provider.info(), ep, &redirect_uri);
     let now = Utc::now();
     oauth_state::save(
         &state.db,
@@ -272,7 +272,10 @@ pub async fn disconnect(
         conn.tokens(&state.config.keys),
         engine.registry.get(&conn.provider_id),
     ) {
-        if let Err(e) = p.revoke(&engine.http, &tokens).await {
+        if let Err(e) = p
+            .revoke(&engine.http, &tokens, conn.provider_user_id.as_deref())
+            .await
+        {
             tracing::warn!(provider = %conn.provider_id, error = %e, "revocation at the provider failed");
         }
     }

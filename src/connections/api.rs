@@ -154,7 +154,10 @@ pub async fn disconnect(provider: String, delete_data: Option<String>) -> Result
         conn.tokens(&ctx.state.config.keys),
         engine.registry.get(&provider),
     ) {
-        if let Err(e) = p.revoke(&engine.http, &tokens).await {
+        if let Err(e) = p
+            .revoke(&engine.http, &tokens, conn.provider_user_id.as_deref())
+            .await
+        {
             tracing::warn!(provider = %provider, error = %e, "revocation at the provider failed");
         }
     }

@@ -13,7 +13,7 @@ use super::provider::{FetchError, Provider, Window};
 use super::registry::Registry;
 use super::repo::{self, ConnectionRow};
 use super::{hooks, oauth};
-use crate::health::ingest::{self, Batch, IngestError};
+use crate::health::ingest;
 use crate::platform::crypto::KeyRing;
 use crate::platform::db::Db;
 
@@ -95,7 +95,50 @@ impl Engine {
                 now - Duration::days(self.registry.backfill_days(provider.info().id)),
             ),
         };
-        jobs::enqueue(&self.db, &conn.id, kind, Window { start, end: now }, now).await
+        jobs::enqueue(
+            &self.db,
+            &conn.id,
+            kind,
+            Window {
+                start,
+                end: now,
+                zone: chrono_tz::UTC,
+            },
+            now,
+        )
+        .await
+    }
+
+    /// Queues the sync a push notification asks for: the usual incremental window, reaching
+    /// back far enough to cover the data the notification names (`since`, less a day; three
+    /// days when it names no time), but never before the backfill horizon. A connection that
+    /// never synced gets its backfill. `None` when a job is already open.
+    pub async fn request_push_sync(
+        &self,
+        conn: &ConnectionRow,
+        since: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let Some(cursor) = conn.sync_cursor else {
+            return self.request_sync(conn, now).await;
+        };
+        let horizon = now - Duration::days(self.registry.backfill_days(&conn.provider_id));
+        let named = since.unwrap_or(now - Duration::days(3)) - Duration::days(1);
+        let start = (cursor - Duration::hours(OVERLAP_HOURS))
+            .min(named)
+            .max(horizon);
+        jobs::enqueue(
+            &self.db,
+            &conn.id,
+            "incremental",
+            Window {
+                start,
+                end: now,
+                zone: chrono_tz::UTC,
+            },
+            now,
+        )
+        .await
     }
 
     /// Queues a sync for every active connection whose provider interval has passed.
@@ -246,25 +289,26 @@ impl Engine {
         conn: &ConnectionRow,
         provider: &dyn Provider,
     ) -> Result<Option<i64>, SyncError> {
-        let Some(ep) = provider.endpoints() else {
+        if provider.endpoints().is_none() {
             return Err(FetchError::Permanent(
                 "the provider is not configured on this server".into(),
             )
             .into());
-        };
+        }
         let mut tokens = match conn.tokens(&self.keys) {
             Some(Ok(t)) => t,
             // Disconnected meanwhile, or sealed under a key that is gone.
             None | Some(Err(_)) => return Err(FetchError::Revoked.into()),
         };
         if tokens.expires_soon(Utc::now()) {
-            tokens = oauth::refresh(provider, ep, &self.http, &tokens).await?;
+            tokens = provider.refresh(&self.http, &tokens).await?;
             repo::store_tokens(&self.db, &self.keys, conn, &tokens, Utc::now()).await?;
         }
         let now = Utc::now();
         let window = Window {
             start: job.window_start.unwrap_or(now - Duration::days(1)),
             end: job.window_end.unwrap_or(now),
+            zone: crate::health::local_time::zone(&conn.timezone),
         };
         let mut cursor = job.cursor.clone();
         let mut items = job.metrics_synced;
@@ -277,7 +321,7 @@ impl Engine {
             {
                 Ok(page) => page,
                 Err(FetchError::Unauthorized) if !refreshed => {
-                    tokens = oauth::refresh(provider, ep, &self.http, &tokens).await?;
+                    tokens = provider.refresh(&self.http, &tokens).await?;
                     repo::store_tokens(&self.db, &self.keys, conn, &tokens, Utc::now()).await?;
                     refreshed = true;
                     continue;
@@ -286,7 +330,7 @@ impl Engine {
             };
             let mut batch = page.batch;
             batch.connection_id = Some(conn.id.clone());
-            items += ingest_lenient(&self.db, &conn.user_id, batch).await?;
+            items += ingest::ingest_lenient(&self.db, &conn.user_id, batch).await?;
             cursor = page.next;
             pages += 1;
             let lease = Utc::now() + Duration::seconds(LEASE_SECONDS);
@@ -321,56 +365,6 @@ impl From<sqlx::Error> for SyncError {
     }
 }
 
-/// Ingests a provider page. An item we cannot accept (a provider glitch) is dropped and logged
-/// instead of failing the whole sync; the rest of the page is written.
-async fn ingest_lenient(db: &Db, user_id: &str, batch: Batch) -> Result<i64, sqlx::Error> {
-    let total = (batch.points.len() + batch.events.len()) as i64;
-    match ingest::ingest(db, user_id, batch.clone()).await {
-        Ok(_) => Ok(total),
-        Err(IngestError::Invalid { points, events }) => {
-            tracing::warn!(
-                provider = %batch.provider_id,
-                points = points.len(),
-                events = events.len(),
-                first = ?points.first().or(events.first()),
-                "dropped provider items that failed validation"
-            );
-            let bad_p: std::collections::HashSet<usize> = points.iter().map(|e| e.index).collect();
-            let bad_e: std::collections::HashSet<usize> = events.iter().map(|e| e.index).collect();
-            let mut clean = batch;
-            clean.points = clean
-                .points
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| !bad_p.contains(i))
-                .map(|(_, p)| p)
-                .collect();
-            clean.events = clean
-                .events
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| !bad_e.contains(i))
-                .map(|(_, e)| e)
-                .collect();
-            let kept = (clean.points.len() + clean.events.len()) as i64;
-            match ingest::ingest(db, user_id, clean).await {
-                Ok(_) => Ok(kept),
-                Err(IngestError::Db(e)) => Err(e),
-                Err(other) => {
-                    tracing::error!(error = %other, "provider page rejected twice");
-                    Ok(0)
-                }
-            }
-        }
-        Err(IngestError::Db(e)) => Err(e),
-        Err(other) => {
-            tracing::error!(error = %other, "provider page rejected");
-            Ok(0)
-        }
-    }
-}
-
-/// The in-process worker: runs due jobs, and queues scheduled syncs once a minute.
 pub fn spawn(engine: Engine) {
     tokio::spawn(async move {
         let mut last_schedule: Option<DateTime<Utc>> = None;

@@ -21,6 +21,12 @@ pub mod provider;
 #[cfg(feature = "ssr")]
 pub mod providers;
 #[cfg(feature = "ssr")]
+pub mod push;
+#[cfg(feature = "ssr")]
+pub mod push_routes;
+#[cfg(feature = "ssr")]
+pub mod push_subscriptions;
+#[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
 pub mod repo;

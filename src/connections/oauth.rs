@@ -10,16 +10,16 @@ use oauth2::{
 };
 use url::Url;
 
-use super::provider::{ClientAuth, Endpoints, FetchError, Provider};
+use super::provider::{ClientAuth, Endpoints, FetchError, ProviderInfo};
 use super::tokens::TokenSet;
 
 type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
-fn client(provider: &dyn Provider, ep: &Endpoints, redirect_uri: Option<&str>) -> Client {
+fn client(info: &ProviderInfo, ep: &Endpoints, redirect_uri: Option<&str>) -> Client {
     let mut c = BasicClient::new(ClientId::new(ep.client_id.clone()))
         .set_auth_uri(AuthUrl::from_url(ep.auth_url.clone()))
         .set_token_uri(TokenUrl::from_url(ep.token_url.clone()))
-        .set_auth_type(match provider.info().client_auth {
+        .set_auth_type(match info.client_auth {
             ClientAuth::Basic => AuthType::BasicAuth,
             ClientAuth::RequestBody => AuthType::RequestBody,
         });
@@ -41,19 +41,19 @@ pub struct AuthRequest {
 }
 
 pub fn authorization_request(
-    provider: &dyn Provider,
+    info: &ProviderInfo,
     ep: &Endpoints,
     redirect_uri: &str,
 ) -> AuthRequest {
-    let c = client(provider, ep, Some(redirect_uri));
+    let c = client(info, ep, Some(redirect_uri));
     // 256 random bits, URL-safe.
     let mut req = c.authorize_url(|| CsrfToken::new_random_len(32));
-    let scopes = provider.info().scopes;
+    let scopes = info.scopes;
     if !scopes.is_empty() {
         req = req.add_scope(Scope::new(scopes.join(" ")));
     }
     let mut pkce_verifier = None;
-    if provider.info().pkce {
+    if info.pkce {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         req = req.set_pkce_challenge(challenge);
         pkce_verifier = Some(verifier.secret().clone());
@@ -109,14 +109,14 @@ fn classify(e: TokenError) -> FetchError {
 }
 
 pub async fn exchange_code(
-    provider: &dyn Provider,
+    info: &ProviderInfo,
     ep: &Endpoints,
     http: &reqwest::Client,
     redirect_uri: &str,
     code: &str,
     pkce_verifier: Option<String>,
 ) -> Result<TokenSet, FetchError> {
-    let c = client(provider, ep, Some(redirect_uri));
+    let c = client(info, ep, Some(redirect_uri));
     let mut req = c.exchange_code(AuthorizationCode::new(code.to_string()));
     if let Some(v) = pkce_verifier {
         req = req.set_pkce_verifier(PkceCodeVerifier::new(v));
@@ -126,7 +126,7 @@ pub async fn exchange_code(
 }
 
 pub async fn refresh(
-    provider: &dyn Provider,
+    info: &ProviderInfo,
     ep: &Endpoints,
     http: &reqwest::Client,
     tokens: &TokenSet,
@@ -134,10 +134,10 @@ pub async fn refresh(
     let Some(refresh) = tokens.refresh_token.as_deref() else {
         return Err(FetchError::Revoked);
     };
-    let c = client(provider, ep, None);
+    let c = client(info, ep, None);
     let refresh_token = RefreshToken::new(refresh.to_string());
     let mut req = c.exchange_refresh_token(&refresh_token);
-    for scope in provider.info().refresh_scopes {
+    for scope in info.refresh_scopes {
         req = req.add_scope(Scope::new(scope.to_string()));
     }
     let res = req.request_async(http).await.map_err(classify)?;
@@ -148,7 +148,7 @@ pub async fn refresh(
 /// the caller deletes the tokens whatever happens here. (A plain form post: the oauth2 crate
 /// refuses non-HTTPS revocation URLs, and the demo provider is reached over loopback HTTP.)
 pub async fn revoke(
-    info: &super::provider::ProviderInfo,
+    info: &ProviderInfo,
     ep: &Endpoints,
     http: &reqwest::Client,
     tokens: &TokenSet,

@@ -61,6 +61,10 @@ pub struct Endpoints {
     pub token_url: Url,
     pub revoke_url: Option<Url>,
     pub api_url: Url,
+    /// Our secret for push subscriptions (see `ProviderClient::push_token`).
+    pub push_token: Option<String>,
+    /// The provider's push-signing key when it is not the client secret.
+    pub webhook_secret: Option<String>,
 }
 
 impl std::fmt::Debug for Endpoints {
@@ -74,11 +78,13 @@ impl std::fmt::Debug for Endpoints {
     }
 }
 
-/// The time span one job covers.
+/// The time span one job covers, and the person's zone (for providers that give local times
+/// without an offset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    pub zone: chrono_tz::Tz,
 }
 
 /// One page of normalized data and where the next page starts (`None` when done).
@@ -113,6 +119,14 @@ pub enum FetchError {
     Permanent(String),
 }
 
+/// What a code exchange yields: the tokens, and the account id when the token response names
+/// it (Withings' `userid`).
+#[derive(Debug)]
+pub struct Grant {
+    pub tokens: super::tokens::TokenSet,
+    pub account_id: Option<String>,
+}
+
 #[async_trait]
 pub trait Provider: Send + Sync {
     fn info(&self) -> &ProviderInfo;
@@ -129,17 +143,81 @@ pub trait Provider: Send + Sync {
         cursor: Option<&str>,
     ) -> Result<FetchedPage, FetchError>;
 
-    /// Withdraws VitaSync's access at the provider (disconnect). The default is an RFC 7009
-    /// revocation request when the provider has a revocation endpoint.
+    /// Exchanges an authorization code for tokens (RFC 6749 §4.1.3 by default).
+    async fn exchange_code(
+        &self,
+        http: &reqwest::Client,
+        redirect_uri: &str,
+        code: &str,
+        pkce_verifier: Option<String>,
+    ) -> Result<Grant, FetchError> {
+        let ep = self.endpoints().ok_or(FetchError::Revoked)?;
+        let tokens =
+            super::oauth::exchange_code(self.info(), ep, http, redirect_uri, code, pkce_verifier)
+                .await?;
+        Ok(Grant {
+            tokens,
+            account_id: None,
+        })
+    }
+
+    /// Trades the refresh token for new tokens (RFC 6749 §6 by default).
+    async fn refresh(
+        &self,
+        http: &reqwest::Client,
+        tokens: &super::tokens::TokenSet,
+    ) -> Result<super::tokens::TokenSet, FetchError> {
+        let ep = self.endpoints().ok_or(FetchError::Revoked)?;
+        super::oauth::refresh(self.info(), ep, http, tokens).await
+    }
+
+    /// Withdraws VitaSync's access at the provider (disconnect). `account_id` is the person's
+    /// id there, as stored at connect time. The default is an RFC 7009 revocation request when
+    /// the provider has a revocation endpoint.
     async fn revoke(
         &self,
         http: &reqwest::Client,
         tokens: &super::tokens::TokenSet,
+        _account_id: Option<&str>,
     ) -> Result<(), String> {
         match self.endpoints() {
             Some(ep) => super::oauth::revoke(self.info(), ep, http, tokens).await,
             None => Ok(()),
         }
+    }
+
+    /// Runs once after a person connects (a provider's per-person push subscription), best
+    /// effort: a failure is logged and the connection stands. `push_url` is this server's
+    /// `/push/{provider}` address.
+    async fn after_connect(
+        &self,
+        _http: &reqwest::Client,
+        _tokens: &super::tokens::TokenSet,
+        _push_url: &str,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Creates and renews the provider's app-level push subscriptions so they point at
+    /// `push_url` (run at start-up and twice a day when a public URL is configured). `Ok(None)`
+    /// when the provider has none to keep; else a summary for the log.
+    async fn maintain_push(
+        &self,
+        _http: &reqwest::Client,
+        _push_url: &str,
+        _now: DateTime<Utc>,
+    ) -> Result<Option<String>, String> {
+        Ok(None)
+    }
+
+    /// Reads a request to `/push/{provider}`: checks its signature on the raw body, then
+    /// answers a subscription handshake or returns the notices it carries. The default: this
+    /// provider does not push.
+    fn receive_push(
+        &self,
+        _req: &super::push::PushRequest<'_>,
+    ) -> Result<super::push::PushReply, super::push::PushError> {
+        Err(super::push::PushError::NotOffered)
     }
 
     /// The account id at the provider, asked once after connecting (shown on the page).

@@ -7,8 +7,10 @@ use url::Url;
 use super::provider::Provider;
 use super::providers::demo::Demo;
 use super::providers::oura::Oura;
+use super::providers::polar::Polar;
 use super::providers::strava::Strava;
 use super::providers::whoop::Whoop;
+use super::providers::withings::Withings;
 use crate::platform::config::Config;
 
 pub struct Registry {
@@ -33,6 +35,8 @@ impl Registry {
         providers.push(Arc::new(Whoop::new(&settings.client("whoop"))));
         providers.push(Arc::new(Strava::new(&settings.client("strava"))));
         providers.push(Arc::new(Oura::new(&settings.client("oura"))));
+        providers.push(Arc::new(Withings::new(&settings.client("withings"))));
+        providers.push(Arc::new(Polar::new(&settings.client("polar"))));
         let backfill = settings
             .clients
             .iter()

@@ -21,6 +21,8 @@ pub struct ConnectionRow {
     pub last_synced_at: Option<DateTime<Utc>>,
     pub connected_at: Option<DateTime<Utc>>,
     pub sync_cursor: Option<DateTime<Utc>>,
+    /// The person's zone (providers that give local times without an offset).
+    pub timezone: String,
 }
 
 impl ConnectionRow {
@@ -41,7 +43,7 @@ impl ConnectionRow {
 
 const COLUMNS: &str =
     "c.id, c.user_id, u.workspace_id, c.provider_id, c.encrypted_tokens, c.status, \
-     c.provider_user_id, c.last_error, c.last_synced_at, c.connected_at, c.sync_cursor";
+     c.provider_user_id, c.last_error, c.last_synced_at, c.connected_at, c.sync_cursor, u.timezone";
 
 pub async fn for_user(db: &Db, user_id: &str) -> Result<Vec<ConnectionRow>, sqlx::Error> {
     let sql = format!(
@@ -68,6 +70,20 @@ pub async fn find(
          WHERE c.user_id = $1 AND c.provider_id = $2"
     );
     with_db!(db, pool => sqlx::query_as(&sql).bind(user_id).bind(provider_id).fetch_optional(pool).await)
+}
+
+/// The connections of one account at a provider (push notifications name people this way).
+/// Usually one; two when two people here connected the same provider account.
+pub async fn by_account(
+    db: &Db,
+    provider_id: &str,
+    account_id: &str,
+) -> Result<Vec<ConnectionRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM provider_connections c JOIN users u ON u.id = c.user_id \
+         WHERE c.provider_id = $1 AND c.provider_user_id = $2 ORDER BY c.id"
+    );
+    with_db!(db, pool => sqlx::query_as(&sql).bind(provider_id).bind(account_id).fetch_all(pool).await)
 }
 
 /// Every connection holding tokens (key rotation).

@@ -130,7 +130,7 @@ pub async fn connect(
         return failed(&provider_id, "unavailable");
     };
     let redirect_uri = callback_url(&base_url(&state, &headers), &provider_id);
-    let req = oauth::authorization_request(provider.as_ref(), ep, &redirect_uri);
+    let req = oauth::authorization_request(provider.info(), ep, &redirect_uri);
     let browser_value = random_token();
     let saved = oauth_state::save(
         &state.db,
@@ -198,9 +198,9 @@ async fn finish_callback(
     let Some(provider) = state.engine.registry.get(provider_id) else {
         return failed("unknown", "unavailable");
     };
-    let Some(ep) = provider.endpoints() else {
+    if provider.endpoints().is_none() {
         return failed(provider_id, "unavailable");
-    };
+    }
     let Some(state_value) = q.get("state").filter(|s| !s.is_empty()) else {
         return failed(provider_id, StateError::Unknown.code());
     };
@@ -259,29 +259,34 @@ async fn finish_callback(
         return ret.to(provider_id, Err("provider"));
     };
     let http = &state.engine.http;
-    let tokens = match oauth::exchange_code(
-        provider.as_ref(),
-        ep,
-        http,
-        &verified.redirect_uri,
-        code,
-        verified.pkce_verifier,
-    )
-    .await
+    let grant = match provider
+        .exchange_code(http, &verified.redirect_uri, code, verified.pkce_verifier)
+        .await
     {
-        Ok(t) => t,
+        Ok(g) => g,
         Err(e) => {
             tracing::warn!(provider = provider_id, error = %e, "code exchange failed");
             return ret.to(provider_id, Err("exchange"));
         }
     };
-    let account = provider
-        .account_id(http, &tokens.access_token)
-        .await
-        .unwrap_or_else(|e| {
-            tracing::warn!(provider = provider_id, error = %e, "could not read the account id");
-            None
-        });
+    let tokens = grant.tokens;
+    let account = match grant.account_id {
+        Some(id) => Some(id),
+        None => provider
+            .account_id(http, &tokens.access_token)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(provider = provider_id, error = %e, "could not read the account id");
+                None
+            }),
+    };
+    let push_url = format!(
+        "{}/push/{provider_id}",
+        base_url(state, headers).trim_end_matches('/')
+    );
+    if let Err(e) = provider.after_connect(http, &tokens, &push_url).await {
+        tracing::warn!(provider = provider_id, error = %e, "could not subscribe to the provider's notifications");
+    }
     let saved = repo::save_connected(
         &state.db,
         &state.config.keys,

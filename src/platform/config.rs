@@ -66,6 +66,12 @@ pub struct ProviderClient {
     pub revoke_url: Option<Url>,
     /// How far back the first sync reaches (`…_BACKFILL_DAYS`).
     pub backfill_days: Option<i64>,
+    /// Our own secret for the provider's push subscriptions (`…_PUSH_TOKEN`): Strava's
+    /// `verify_token`, Oura's `verification_token`, the `token` in Withings' callback URL.
+    pub push_token: Option<String>,
+    /// The key a provider signs its pushes with when it is not the client secret
+    /// (`…_WEBHOOK_SECRET`: Polar's `signature_secret_key`).
+    pub webhook_secret: Option<String>,
 }
 
 impl std::fmt::Debug for ProviderClient {
@@ -77,6 +83,7 @@ impl std::fmt::Debug for ProviderClient {
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| "<set>"),
             )
+            .field("push_token", &self.push_token.as_ref().map(|_| "<set>"))
             .field("api_url", &self.api_url)
             .finish_non_exhaustive()
     }
@@ -86,7 +93,8 @@ impl std::fmt::Debug for ProviderClient {
 pub const DEFAULT_API_RATE_LIMIT: u32 = 600;
 
 /// Provider ids whose settings are read from the environment.
-pub const CONFIGURABLE_PROVIDERS: &[&str] = &["demo", "whoop", "strava", "oura"];
+pub const CONFIGURABLE_PROVIDERS: &[&str] =
+    &["demo", "whoop", "strava", "oura", "withings", "polar"];
 
 impl ProviderSettings {
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -135,6 +143,8 @@ impl ProviderSettings {
                 api_url: url("API_URL")?,
                 revoke_url: url("REVOKE_URL")?,
                 backfill_days,
+                push_token: var(name("PUSH_TOKEN")),
+                webhook_secret: var(name("WEBHOOK_SECRET")),
             };
             if client.client_secret.is_some() && client.client_id.is_none() {
                 return Err(ConfigError::new(

@@ -1,5 +1,5 @@
 //! Periodic clean-up of rows that only matter for a while: ended sessions and old throttle
-//! counters, expired OAuth states and spent demo-provider grants. Safe to run on several instances at once (plain deletes).
+//! counters, expired OAuth states, spent demo-provider grants and old push receipts. Safe to run on several instances at once (plain deletes).
 
 use chrono::{Duration, Utc};
 
@@ -29,6 +29,8 @@ pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
         .await.map(|r| r.rows_affected()))?;
     crate::connections::oauth_state::sweep(db, now).await?;
     crate::demo_provider::grants::sweep(db, now).await?;
+    // Providers stop retrying a notification within days; a month of receipts is plenty.
+    crate::connections::push_routes::receipts::purge(db, now - Duration::days(30)).await?;
     Ok(())
 }
 

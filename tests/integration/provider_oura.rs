@@ -233,7 +233,7 @@ both_backends!(oura_sync_maps_every_collection, |app: TestApp| async move {
         .expect(1)
         .mount(&mock)
         .await;
-    oura.revoke(&http, &stored).await.unwrap();
+    oura.revoke(&http, &stored, None).await.unwrap();
 });
 
 both_backends!(

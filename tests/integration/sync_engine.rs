@@ -406,6 +406,7 @@ both_backends!(
             let window = vitasync::connections::provider::Window {
                 start: now - Duration::days(1),
                 end: now,
+                zone: chrono_tz::UTC,
             };
             queued.push(
                 jobs::enqueue(app.db(), &conn_id, "incremental", window, now)

@@ -54,6 +54,8 @@ impl Demo {
                 token_url: join(base, "demo-provider/token"),
                 revoke_url: Some(join(base, "demo-provider/revoke")),
                 api_url: join(base, "demo-provider/api"),
+                push_token: None,
+                webhook_secret: None,
             },
         }
     }

@@ -3,5 +3,10 @@
 pub mod demo;
 pub mod fields;
 pub mod oura;
+pub mod oura_push;
+pub mod polar;
 pub mod strava;
+pub mod strava_push;
 pub mod whoop;
+pub mod whoop_push;
+pub mod withings;

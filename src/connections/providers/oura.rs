@@ -56,7 +56,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
         "workout",
     ],
     events: &["sleep", "workout"],
-    pushes: false,
+    pushes: true,
     refresh_scopes: &[],
 };
 
@@ -91,6 +91,8 @@ impl Oura {
                     "https://api.ouraring.com/oauth/revoke",
                 )),
                 api_url: url_or(&client.api_url, "https://api.ouraring.com"),
+                push_token: client.push_token.clone(),
+                webhook_secret: None,
             }),
             _ => None,
         };
@@ -319,6 +321,34 @@ fn query(collection: &str, window: Window) -> Vec<(&'static str, String)> {
 
 #[async_trait]
 impl Provider for Oura {
+    fn receive_push(
+        &self,
+        req: &crate::connections::push::PushRequest<'_>,
+    ) -> Result<crate::connections::push::PushReply, crate::connections::push::PushError> {
+        let ep = self
+            .endpoints
+            .as_ref()
+            .ok_or(crate::connections::push::PushError::NotOffered)?;
+        super::oura_push::receive(ep, req)
+    }
+
+    async fn maintain_push(
+        &self,
+        http: &reqwest::Client,
+        push_url: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, String> {
+        let Some(ep) = &self.endpoints else {
+            return Ok(None);
+        };
+        let Some(token) = ep.push_token.as_deref() else {
+            return Ok(None);
+        };
+        super::oura_push::maintain(http, ep, token, push_url, now)
+            .await
+            .map(Some)
+    }
+
     fn info(&self) -> &ProviderInfo {
         &INFO
     }
@@ -394,7 +424,12 @@ impl Provider for Oura {
     }
 
     /// Oura's revocation takes the access token as a query parameter.
-    async fn revoke(&self, http: &reqwest::Client, tokens: &TokenSet) -> Result<(), String> {
+    async fn revoke(
+        &self,
+        http: &reqwest::Client,
+        tokens: &TokenSet,
+        _account_id: Option<&str>,
+    ) -> Result<(), String> {
         let Some(url) = self.endpoints.as_ref().and_then(|ep| ep.revoke_url.clone()) else {
             return Ok(());
         };
@@ -514,6 +549,7 @@ mod tests {
         let w = Window {
             start: "2024-11-01T06:30:00Z".parse().unwrap(),
             end: "2024-11-11T18:00:00Z".parse().unwrap(),
+            zone: chrono_tz::UTC,
         };
         assert_eq!(
             query("daily_activity", w),

@@ -60,6 +60,8 @@ impl Strava {
                     "https://www.strava.com/oauth/deauthorize",
                 )),
                 api_url: url_or(&client.api_url, "https://www.strava.com/api/v3"),
+                push_token: client.push_token.clone(),
+                webhook_secret: None,
             }),
             _ => None,
         };
@@ -242,6 +244,17 @@ struct Athlete {
 
 #[async_trait]
 impl Provider for Strava {
+    fn receive_push(
+        &self,
+        req: &crate::connections::push::PushRequest<'_>,
+    ) -> Result<crate::connections::push::PushReply, crate::connections::push::PushError> {
+        let ep = self
+            .endpoints
+            .as_ref()
+            .ok_or(crate::connections::push::PushError::NotOffered)?;
+        super::strava_push::receive(ep, req)
+    }
+
     fn info(&self) -> &ProviderInfo {
         &INFO
     }
@@ -317,7 +330,12 @@ impl Provider for Strava {
     }
 
     /// `POST /oauth/deauthorize` with the access token: every token of the pair stops working.
-    async fn revoke(&self, http: &reqwest::Client, tokens: &TokenSet) -> Result<(), String> {
+    async fn revoke(
+        &self,
+        http: &reqwest::Client,
+        tokens: &TokenSet,
+        _account_id: Option<&str>,
+    ) -> Result<(), String> {
         let Some(url) = self.endpoints.as_ref().and_then(|e| e.revoke_url.clone()) else {
             return Ok(());
         };

@@ -94,6 +94,8 @@ impl Whoop {
                 ),
                 revoke_url: None,
                 api_url: url_or(&client.api_url, "https://api.prod.whoop.com/developer"),
+                push_token: client.push_token.clone(),
+                webhook_secret: None,
             }),
             _ => None,
         };
@@ -309,6 +311,17 @@ pub fn rate_limit_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration>
 
 #[async_trait]
 impl Provider for Whoop {
+    fn receive_push(
+        &self,
+        req: &crate::connections::push::PushRequest<'_>,
+    ) -> Result<crate::connections::push::PushReply, crate::connections::push::PushError> {
+        let ep = self
+            .endpoints
+            .as_ref()
+            .ok_or(crate::connections::push::PushError::NotOffered)?;
+        super::whoop_push::receive(ep, req)
+    }
+
     fn info(&self) -> &ProviderInfo {
         &INFO
     }
@@ -395,7 +408,12 @@ impl Provider for Whoop {
     }
 
     /// WHOOP has no RFC 7009 endpoint: `DELETE /v2/user/access` with the user's token (204).
-    async fn revoke(&self, http: &reqwest::Client, tokens: &TokenSet) -> Result<(), String> {
+    async fn revoke(
+        &self,
+        http: &reqwest::Client,
+        tokens: &TokenSet,
+        _account_id: Option<&str>,
+    ) -> Result<(), String> {
         let Some(ep) = &self.endpoints else {
             return Ok(());
         };
