@@ -44,6 +44,11 @@ enum Command {
         #[arg(long)]
         intraday: bool,
     },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Measure ingest and page speed on both databases (see README, "Benchmarks").
     Bench(crate::health::bench::BenchArgs),
     /// Workspace API keys for the REST API.
@@ -56,6 +61,28 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// Import the Health app's export.zip (or export.xml) for a person, as the upload does.
+    #[command(name = "apple-health")]
+    AppleHealth {
+        /// The export.zip or export.xml file.
+        file: std::path::PathBuf,
+        /// The sign-in email of the person whose data it is.
+        #[arg(long)]
+        user: String,
+    },
+    /// Write a synthetic export.xml of about this size, for trying and measuring the import.
+    #[command(name = "sample-export")]
+    SampleExport {
+        /// Where to write it.
+        out: std::path::PathBuf,
+        /// Roughly how many megabytes.
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=20_000))]
+        mb: u64,
     },
 }
 
@@ -218,6 +245,7 @@ async fn execute(cli: Cli) -> Result<(), String> {
             let db = connect(&config).await?;
             demo(&db, &user, days, intraday).await
         }
+        Command::Import { command } => import(&config, command).await,
         Command::Bench(args) => crate::health::bench::run(&config, args).await,
         Command::Keys {
             command: KeysCommand::Rotate,
@@ -385,6 +413,66 @@ async fn demo(db: &Db, email: &str, days: u32, intraday: bool) -> Result<(), Str
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+async fn import(config: &Config, command: ImportCommand) -> Result<(), String> {
+    match command {
+        ImportCommand::SampleExport { out, mb } => {
+            let file =
+                std::fs::File::create(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+            let written =
+                crate::apple_health::sample::write(std::io::BufWriter::new(file), mb * 1_000_000)
+                    .map_err(|e| format!("{}: {e}", out.display()))?;
+            println!("wrote {} ({:.1} MB)", out.display(), written as f64 / 1e6);
+            Ok(())
+        }
+        ImportCommand::AppleHealth { file, user } => {
+            let db = connect(config).await?;
+            let person = crate::accounts::repo::find_by_email(&db, &user.trim().to_lowercase())
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no user signs in with {user}"))?;
+            let size = std::fs::metadata(&file)
+                .map_err(|e| format!("{}: {e}", file.display()))?
+                .len();
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "export".into());
+            let id = crate::apple_health::import::repo::create(
+                &db,
+                &person.id,
+                &name,
+                size as i64,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let report =
+                crate::apple_health::import::run(&db, &id, &person.id, &person.timezone, &file)
+                    .await
+                    .map_err(|e| format!("import failed: {e}"))?;
+            println!(
+                "imported {} records from {} ({:.1} MB) for {user} in {:.1} s: {} readings and sessions written, {:.0} records/s; peak memory {}",
+                report.records,
+                file.display(),
+                size as f64 / 1e6,
+                report.seconds,
+                report.rows,
+                report.records as f64 / report.seconds.max(0.001),
+                peak_memory().unwrap_or_else(|| "unknown".into())
+            );
+            Ok(())
+        }
+    }
+}
+
+/// This process's peak resident memory (Linux: `VmHWM`).
+fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{:.0} MB", kb / 1024.0))
 }
 
 async fn connect(config: &Config) -> Result<Db, String> {

@@ -14,6 +14,7 @@ pub mod admin;
 pub mod api;
 pub mod api_keys;
 pub mod app;
+pub mod apple_health;
 pub mod auth;
 pub mod connections;
 pub mod dashboard;

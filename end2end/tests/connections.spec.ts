@@ -45,3 +45,22 @@ test('connect the demo provider, watch the first sync, see the data, disconnect'
   await page.goto('/');
   await expect(page.locator('a.tile[data-metric="steps"]')).toBeVisible();
 });
+
+test('import an Apple Health export and follow its progress', async ({ page }, info) => {
+  await signIn(page, MEMBER);
+  await page.goto('/connections');
+  const card = page.locator('section[data-provider="apple_health"]');
+  await expect(card.getByRole('heading', { name: 'Apple Health' })).toBeVisible();
+  await card.getByLabel('Export file').setInputFiles('../tests/fixtures/apple_health/export.xml');
+  await card.getByRole('button', { name: 'Import' }).click();
+  await expect(page).toHaveURL(/\/connections#apple-health$/);
+  // The card follows the import until it is done (no reload).
+  await expect(card.locator('.import-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
+  await expect(card.locator('.import-item').first()).toContainText('Imported 26 readings from 35 records');
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, info.project.name, 'apple-health-imported');
+
+  // The workouts it held are on the Workouts page, labelled with their source.
+  await page.goto('/workouts');
+  await expect(page.getByText('Apple Health').first()).toBeVisible();
+});

@@ -101,6 +101,7 @@ fn Connections() -> impl IntoView {
                 }
             })}
         </Transition>
+        <crate::apple_health::AppleHealthImport/>
     }
 }
 

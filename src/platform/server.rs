@@ -94,6 +94,12 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::connections::routes::connect),
         )
         .route(
+            "/imports/apple-health",
+            axum::routing::post(crate::apple_health::routes::upload).layer(
+                axum::extract::DefaultBodyLimit::max(crate::apple_health::routes::MAX_UPLOAD_BYTES),
+            ),
+        )
+        .route(
             "/connections/{provider}/callback",
             get(crate::connections::routes::callback),
         )
@@ -124,6 +130,12 @@ pub fn router(state: AppState) -> Router {
         // The REST API authenticates every request with an API key, never a session cookie,
         // so it sits outside the session and Origin-check layers.
         .merge(crate::api::router())
+        // Providers' notifications: authenticated by their signatures, never by a session.
+        .route(
+            "/push/{provider}",
+            get(crate::connections::push_routes::receive)
+                .post(crate::connections::push_routes::receive),
+        )
         .merge(app)
         // Static files, and the 404 page for everything else (which changes nothing).
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -158,7 +170,19 @@ pub async fn serve(state: AppState) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr} (LEPTOS_SITE_ADDR): {e}"))?;
     housekeeping::spawn(state.db.clone());
+    match crate::apple_health::import::repo::interrupted(&state.db, chrono::Utc::now()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            imports = n,
+            "imports interrupted by the last stop marked failed"
+        ),
+        Err(e) => tracing::error!(error = %e, "could not check for interrupted imports"),
+    }
     engine::spawn((*state.engine).clone());
+    crate::connections::push_subscriptions::spawn(
+        (*state.engine).clone(),
+        state.config.public_origin(),
+    );
     crate::webhooks::sender::spawn(crate::webhooks::sender::Sender::new(
         state.db.clone(),
         state.config.keys.clone(),

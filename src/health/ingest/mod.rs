@@ -164,6 +164,57 @@ pub async fn ingest(db: &Db, user_id: &str, batch: Batch) -> Result<IngestReport
     apply(db, user_id, batch, &[]).await
 }
 
+/// Ingests a batch from a provider or a file import. An item we cannot accept (a provider
+/// glitch, an impossible reading) is dropped and logged instead of failing the whole batch;
+/// the rest is written. Returns how many items were written.
+pub async fn ingest_lenient(db: &Db, user_id: &str, batch: Batch) -> Result<i64, sqlx::Error> {
+    let total = (batch.points.len() + batch.events.len()) as i64;
+    match ingest(db, user_id, batch.clone()).await {
+        Ok(_) => Ok(total),
+        Err(IngestError::Invalid { points, events }) => {
+            tracing::warn!(
+                provider = %batch.provider_id,
+                points = points.len(),
+                events = events.len(),
+                first = ?points.first().or(events.first()),
+                "dropped provider items that failed validation"
+            );
+            let bad_p: std::collections::HashSet<usize> = points.iter().map(|e| e.index).collect();
+            let bad_e: std::collections::HashSet<usize> = events.iter().map(|e| e.index).collect();
+            let mut clean = batch;
+            clean.points = clean
+                .points
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !bad_p.contains(i))
+                .map(|(_, p)| p)
+                .collect();
+            clean.events = clean
+                .events
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !bad_e.contains(i))
+                .map(|(_, e)| e)
+                .collect();
+            let kept = (clean.points.len() + clean.events.len()) as i64;
+            match ingest(db, user_id, clean).await {
+                Ok(_) => Ok(kept),
+                Err(IngestError::Db(e)) => Err(e),
+                Err(other) => {
+                    tracing::error!(error = %other, "provider page rejected twice");
+                    Ok(0)
+                }
+            }
+        }
+        Err(IngestError::Db(e)) => Err(e),
+        Err(other) => {
+            tracing::error!(error = %other, "provider page rejected");
+            Ok(0)
+        }
+    }
+}
+
+/// The in-process worker: runs due jobs, and queues scheduled syncs once a minute.
 /// Like [`ingest`], and in the same transaction deletes the user's own points with these ids
 /// from the batch's provider (how a manual entry is edited or removed).
 pub async fn apply(
@@ -248,6 +299,18 @@ pub async fn apply(
             report
         }
     };
+    // Sessions other providers also recorded: decide again which one shows.
+    let mut kinds: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    if let (Some(from), Some(to)) = (
+        events.iter().map(|e| e.started_at).min(),
+        events.iter().map(|e| e.started_at).max(),
+    ) {
+        for kind in kinds {
+            super::dedup::refresh(db, user_id, kind, from, to).await?;
+        }
+    }
     tracing::debug!(user_id, provider = %batch.provider_id, points = rows.len(), events = events.len(), took = ?started.elapsed(), "ingested");
     Ok(IngestReport {
         points: rows.len(),
