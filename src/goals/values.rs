@@ -56,7 +56,7 @@ pub async fn daily(
             let (start, end) = local_time::day_range(from, to, tz);
             let starts: Vec<chrono::DateTime<Utc>> = with_db!(db, pool => sqlx::query_scalar(
                 "SELECT started_at FROM events WHERE user_id = $1 AND event_type = 'workout' \
-                 AND started_at >= $2 AND started_at < $3")
+                 AND duplicate_of IS NULL AND started_at >= $2 AND started_at < $3")
                 .bind(user_id)
                 .bind(start)
                 .bind(end)

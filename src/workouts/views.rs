@@ -107,8 +107,8 @@ pub async fn list(
         end.min(Utc::now() + Duration::days(3650)),
     );
     let filter =
-        "user_id = $1 AND event_type = 'workout' AND started_at >= $2 AND started_at < $3 \
-                  AND ($4 = '' OR activity_type = $4)";
+        "user_id = $1 AND event_type = 'workout' AND duplicate_of IS NULL AND started_at >= $2 \
+                  AND started_at < $3 AND ($4 = '' OR activity_type = $4)";
     let act = activity.clone().unwrap_or_default();
     let rows: Vec<EventRow> = with_db!(db, pool => sqlx::query_as(&format!(
         "SELECT id, provider_id, activity_type, title, started_at, duration_seconds, distance_meters, \
@@ -170,7 +170,7 @@ pub async fn list(
     let since = local_time::start_of_day(first_monday, tz);
     let recent: Vec<(DateTime<Utc>, Option<i32>)> = with_db!(db, pool => sqlx::query_as(
         "SELECT started_at, duration_seconds FROM events WHERE user_id = $1 AND event_type = 'workout' \
-         AND started_at >= $2 AND ($3 = '' OR activity_type = $3)")
+         AND duplicate_of IS NULL AND started_at >= $2 AND ($3 = '' OR activity_type = $3)")
         .bind(user_id)
         .bind(since)
         .bind(&act)

@@ -89,5 +89,9 @@ pub async fn move_source(
         .execute(pool)
         .await
         .map(|r| r.rows_affected()))?;
+    // Which of two providers' copies of a session shows follows the order.
+    if matches!(info.id, "workout" | "sleep") {
+        crate::health::dedup::refresh_all(db, user_id).await?;
+    }
     Ok(())
 }
