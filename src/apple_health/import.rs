@@ -319,7 +319,17 @@ pub async fn run(
                 bytes,
                 seconds: started.elapsed().as_secs_f64(),
             };
-            repo::complete(db, import_id, &report, now).await?;
+            if let Err(e) = repo::complete(db, import_id, &report, now).await {
+                repo::fail(
+                    db,
+                    import_id,
+                    "The import could not be saved; try again later.",
+                    now,
+                )
+                .await
+                .ok();
+                return Err(e.into());
+            }
             tracing::info!(
                 import = import_id,
                 records,

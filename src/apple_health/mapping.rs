@@ -5,7 +5,7 @@
 //! - Cumulative samples (steps, walking/running distance, active energy, flights, exercise
 //!   minutes) are recorded by the iPhone *and* the Watch for the same walk; adding both would
 //!   count it twice. They are summed per day (the person's local date) and per device, and
-//!   the day keeps the device with the largest total, as one reading at noon UTC of that day.
+//!   the day keeps the device with the largest total, as one reading at local noon that day.
 //! - Sleep-analysis samples are grouped into nights (a gap of over two hours starts a new one);
 //!   a night keeps the device that measured the most sleep and becomes a sleep session with
 //!   its stages. A night with only "in bed" samples (a phone's bedtime schedule) is not sleep.
@@ -16,13 +16,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 
 use super::parse::{convert, Item, Quantity, SleepSample, Workout};
 use crate::health::ingest::{Batch, EventInput, PointInput, Source};
 
 pub const PROVIDER: &str = "apple_health";
+
+/// Distinct devices told apart (see [`Mapper::source`]).
+const MAX_SOURCES: usize = 1_000;
 
 /// Items per batch handed to the ingest path.
 pub const BATCH_ITEMS: usize = 2_000;
@@ -98,7 +101,7 @@ pub struct Mapper {
     /// (metric, local date, device) → total.
     daily: HashMap<(&'static str, NaiveDate, u16), f64>,
     sleep: Vec<Slept>,
-    sources: Vec<String>,
+    sources: HashMap<String, u16>,
     /// Items of the export that became rows (for the report).
     pub mapped: u64,
 }
@@ -112,19 +115,22 @@ impl Mapper {
             keys: HashSet::new(),
             daily: HashMap::new(),
             sleep: Vec::new(),
-            sources: Vec::new(),
+            sources: HashMap::new(),
             mapped: 0,
         }
     }
 
+    /// A device's number. Past [`MAX_SOURCES`] devices (no real export has that many) the
+    /// rest share the last number, so the table stays small whatever the file holds.
     fn source(&mut self, name: &str) -> u16 {
-        match self.sources.iter().position(|s| s == name) {
-            Some(i) => i as u16,
-            None => {
-                self.sources.push(name.to_string());
-                (self.sources.len() - 1).min(u16::MAX as usize) as u16
-            }
+        if let Some(&i) = self.sources.get(name) {
+            return i;
         }
+        let i = self.sources.len().min(MAX_SOURCES) as u16;
+        if self.sources.len() < MAX_SOURCES {
+            self.sources.insert(name.to_string(), i);
+        }
+        i
     }
 
     fn push_point(
@@ -259,7 +265,11 @@ impl Mapper {
         let mut days: Vec<_> = best.into_iter().collect();
         days.sort_by(|a, b| (a.0 .1, a.0 .0).cmp(&(b.0 .1, b.0 .0)));
         for ((metric, day), total) in days {
-            let Some(noon) = day.and_hms_opt(12, 0, 0) else {
+            // Local noon: the day in the person's zone, whatever their offset.
+            let Some(noon) = day
+                .and_hms_opt(12, 0, 0)
+                .and_then(|t| self.tz.from_local_datetime(&t).earliest())
+            else {
                 continue;
             };
             let value = if metric == "distance" {
@@ -267,7 +277,7 @@ impl Mapper {
             } else {
                 (total * 10.0).round() / 10.0
             };
-            self.push_point(metric, Some(value), None, noon.and_utc());
+            self.push_point(metric, Some(value), None, noon.with_timezone(&Utc));
             if let Some(b) = self.take_full() {
                 out.push(b);
             }
@@ -517,8 +527,8 @@ mod tests {
         assert_eq!(
             steps,
             vec![
-                ("2026-11-20T12:00:00+00:00".to_string(), 4200.0),
-                ("2026-11-21T12:00:00+00:00".to_string(), 50.0)
+                ("2026-11-20T11:00:00+00:00".to_string(), 4200.0),
+                ("2026-11-21T11:00:00+00:00".to_string(), 50.0)
             ]
         );
     }

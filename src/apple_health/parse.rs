@@ -6,7 +6,9 @@
 //! activity rings) is skipped. A file that is not XML, is not a Health export, or ends before
 //! `</HealthData>` (a cut-off download) is an error naming where it went wrong.
 
-use std::io::BufRead;
+use std::cell::Cell;
+use std::io::{BufRead, Read};
+use std::rc::Rc;
 
 use chrono::{DateTime, FixedOffset};
 use quick_xml::events::{BytesStart, Event};
@@ -233,17 +235,48 @@ fn workout_statistics(w: &mut Workout, a: &Attrs) {
             w.avg_hr = w.avg_hr.or(number(&a.average));
             w.max_hr = w.max_hr.or(number(&a.maximum));
         }
-        "ActiveEnergyBurned" => {
-            if w.energy_kcal.is_none() {
-                w.energy_kcal = number(&a.sum).and_then(|s| convert(kind, &a.unit, s));
-            }
+        "ActiveEnergyBurned" if w.energy_kcal.is_none() => {
+            w.energy_kcal = number(&a.sum).and_then(|s| convert(kind, &a.unit, s));
         }
-        k if k.starts_with("Distance") => {
-            if w.distance_m.is_none() {
-                w.distance_m = number(&a.sum).and_then(|s| convert(kind, &a.unit, s));
-            }
+        k if k.starts_with("Distance") && w.distance_m.is_none() => {
+            w.distance_m = number(&a.sum).and_then(|s| convert(kind, &a.unit, s));
         }
         _ => {}
+    }
+}
+
+/// The longest single element or text run accepted (real exports' longest are kilobytes).
+pub const MAX_ELEMENT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Hands the reader its input, refusing to buffer more than [`MAX_ELEMENT_BYTES`] for one
+/// event, so a file of nothing but one enormous tag or text (a zip that inflates to gigabytes
+/// of whitespace) cannot exhaust memory.
+struct Bounded<R> {
+    inner: R,
+    since_event: Rc<Cell<u64>>,
+}
+
+impl<R: BufRead> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.since_event.set(self.since_event.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Bounded<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.since_event.get() > MAX_ELEMENT_BYTES {
+            return Err(std::io::Error::other(
+                "it holds an element longer than 16 MB, which no Health export has",
+            ));
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.since_event.set(self.since_event.get() + amount as u64);
+        self.inner.consume(amount);
     }
 }
 
@@ -261,7 +294,11 @@ pub fn read<R: BufRead, E>(
     input: R,
     mut sink: impl FnMut(Item, &Scanned) -> Result<(), E>,
 ) -> Result<Scanned, ParseError<E>> {
-    let mut reader = Reader::from_reader(input);
+    let since_event = Rc::new(Cell::new(0u64));
+    let mut reader = Reader::from_reader(Bounded {
+        inner: input,
+        since_event: since_event.clone(),
+    });
     reader.config_mut().check_end_names = true;
     let mut buf = Vec::with_capacity(4096);
     let mut open: Option<Open> = None;
@@ -279,6 +316,7 @@ pub fn read<R: BufRead, E>(
                 detail: other.to_string(),
             },
         })?;
+        since_event.set(0);
         let malformed = |detail: String| ParseError::Malformed { position, detail };
         let (e, is_start) = match &event {
             Event::Start(e) => (e, true),
@@ -494,6 +532,17 @@ mod tests {
             items(&bad).unwrap_err(),
             ParseError::Malformed { .. }
         ));
+    }
+
+    #[test]
+    fn an_endless_element_is_refused_without_buffering_it() {
+        let mut xml = String::from("<HealthData><Record type=\"");
+        xml.push_str(&"x".repeat(MAX_ELEMENT_BYTES as usize + 1024));
+        let err = items(&xml).unwrap_err();
+        assert!(
+            matches!(err, ParseError::Io(ref m) if m.contains("16 MB")),
+            "{err:?}"
+        );
     }
 
     #[test]

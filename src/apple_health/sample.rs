@@ -188,7 +188,7 @@ fn day(w: &mut impl Write, rng: &mut Rng, date: NaiveDate, index: u64) -> io::Re
         at(3, 0),
         at(3, 0),
     )?;
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         record(
             w,
             "BodyMass",
@@ -208,7 +208,7 @@ fn day(w: &mut impl Write, rng: &mut Rng, date: NaiveDate, index: u64) -> io::Re
             at(7, 5),
         )?;
     }
-    if index % 7 == 0 {
+    if index.is_multiple_of(7) {
         let (sys, dia) = (
             rng.around(121.0, 8.0).round(),
             rng.around(79.0, 6.0).round(),
@@ -266,7 +266,7 @@ fn day(w: &mut impl Write, rng: &mut Rng, date: NaiveDate, index: u64) -> io::Re
         )?;
         cursor = end;
     }
-    if index % 2 == 0 {
+    if index.is_multiple_of(2) {
         let (start, minutes) = (at(18, 10), rng.around(42.0, 15.0).round());
         let end = start + Duration::minutes(minutes as i64);
         let km = minutes / 6.0;

@@ -127,18 +127,18 @@ impl Engine {
         let start = (cursor - Duration::hours(OVERLAP_HOURS))
             .min(named)
             .max(horizon);
-        jobs::enqueue(
-            &self.db,
-            &conn.id,
-            "incremental",
-            Window {
-                start,
-                end: now,
-                zone: chrono_tz::UTC,
-            },
-            now,
-        )
-        .await
+        let window = Window {
+            start,
+            end: now,
+            zone: chrono_tz::UTC,
+        };
+        let queued = jobs::enqueue(&self.db, &conn.id, "incremental", window, now).await?;
+        if queued.is_none() {
+            // A job already waits: it covers what this notice names too. (One already running
+            // is left as it is; the next scheduled sync's overlap is the backstop.)
+            jobs::widen_pending(&self.db, &conn.id, start).await?;
+        }
+        Ok(queued)
     }
 
     /// Queues a sync for every active connection whose provider interval has passed.
@@ -365,6 +365,7 @@ impl From<sqlx::Error> for SyncError {
     }
 }
 
+/// The in-process worker: runs due jobs, and queues scheduled syncs once a minute.
 pub fn spawn(engine: Engine) {
     tokio::spawn(async move {
         let mut last_schedule: Option<DateTime<Utc>> = None;

@@ -57,6 +57,24 @@ pub async fn enqueue(
     Ok((n == 1).then_some(id))
 }
 
+/// Makes a connection's pending job reach back to `start` (a push naming older data arrived
+/// while it waited); `true` when there was one to widen.
+pub async fn widen_pending(
+    db: &Db,
+    connection_id: &str,
+    start: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let n = with_db!(db, pool => sqlx::query(
+        "UPDATE sync_jobs SET window_start = $1 WHERE connection_id = $2 AND status = 'pending' \
+         AND cursor IS NULL AND (window_start IS NULL OR window_start > $1)")
+        .bind(start)
+        .bind(connection_id)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n > 0)
+}
+
 /// Claims the oldest runnable job: pending and due, or running with an expired lease.
 pub async fn claim(
     db: &Db,

@@ -50,6 +50,9 @@ pub fn resolve(sessions: &[Session], order: &[String]) -> Vec<Option<String>> {
         }
         i
     }
+    // The providers in each group: a group never holds two sessions of one provider (two
+    // runs Strava recorded are two runs, even if one long Garmin session overlaps both).
+    let mut members: Vec<Vec<&str>> = sessions.iter().map(|s| vec![s.provider.as_str()]).collect();
     let mut by_start: Vec<usize> = (0..n).collect();
     by_start.sort_by_key(|&i| sessions[i].start);
     for (k, &i) in by_start.iter().enumerate() {
@@ -59,6 +62,11 @@ pub fn resolve(sessions: &[Session], order: &[String]) -> Vec<Option<String>> {
             }
             if same(&sessions[i], &sessions[j]) {
                 let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                if a == b || members[a].iter().any(|p| members[b].contains(p)) {
+                    continue;
+                }
+                let moved = std::mem::take(&mut members[a]);
+                members[b].extend(moved);
                 parent[a] = b;
             }
         }
@@ -106,7 +114,8 @@ type Row = (
     Option<String>,
 );
 
-/// Re-decides the sessions of `event_type` starting within a day of `from..=to` for a person.
+/// Re-decides the sessions of `event_type` starting within a day of `from..=to` for a person
+/// (their possible partners are read from a day further).
 pub async fn refresh(
     db: &Db,
     user_id: &str,
@@ -120,8 +129,8 @@ pub async fn refresh(
          ORDER BY started_at, id")
         .bind(user_id)
         .bind(event_type)
-        .bind(from - Duration::days(1))
-        .bind(to + Duration::days(1))
+        .bind(from - Duration::days(2))
+        .bind(to + Duration::days(2))
         .fetch_all(pool)
         .await)?;
     let sessions: Vec<Session> = rows
@@ -143,8 +152,11 @@ pub async fn refresh(
         .unwrap_or_default();
     let decided = resolve(&sessions, &order);
     let mut changed = 0;
-    for ((id, _, _, _, _, current), wanted) in rows.iter().zip(decided) {
-        if *current == wanted {
+    // Sessions near the edges were loaded with their partners but are decided by the refresh
+    // of their own span.
+    let (first, last) = (from - Duration::days(1), to + Duration::days(1));
+    for ((id, _, start, _, _, current), wanted) in rows.iter().zip(decided) {
+        if *current == wanted || *start < first || *start > last {
             continue;
         }
         with_db!(db, pool => sqlx::query("UPDATE events SET duplicate_of = $1 WHERE id = $2")
@@ -160,7 +172,8 @@ pub async fn refresh(
 
 /// Re-decides all of a person's sessions (after they change their source order).
 pub async fn refresh_all(db: &Db, user_id: &str) -> Result<usize, sqlx::Error> {
-    let span: Option<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> = with_db!(db, pool => sqlx::query_as(
+    type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    let span: Option<Span> = with_db!(db, pool => sqlx::query_as(
         "SELECT MIN(started_at), MAX(started_at) FROM events WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(pool)
@@ -226,6 +239,18 @@ mod tests {
             resolve(&sessions, &order(&["garmin", "whoop"])),
             vec![None, None, None]
         );
+    }
+
+    #[test]
+    fn one_long_session_does_not_merge_two_of_another_source() {
+        let sessions = vec![
+            s("run-1", "strava", "2026-11-20T18:00:00Z", 55),
+            s("long", "garmin", "2026-11-20T18:00:00Z", 120),
+            s("run-2", "strava", "2026-11-20T19:05:00Z", 55),
+        ];
+        let out = resolve(&sessions, &order(&["strava", "garmin"]));
+        assert_eq!(out[0], None);
+        assert_eq!(out[2], None, "the second run stays its own");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
@@ -157,7 +157,10 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                // The path only: query strings can carry secrets (providers' push tokens).
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .with_state(state)
@@ -170,6 +173,12 @@ pub async fn serve(state: AppState) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr} (LEPTOS_SITE_ADDR): {e}"))?;
     housekeeping::spawn(state.db.clone());
+    // Uploads a stopped server left behind are not going to be imported.
+    if let Ok(mut dir) = tokio::fs::read_dir(state.config.data_dir.join("imports")).await {
+        while let Ok(Some(entry)) = dir.next_entry().await {
+            tokio::fs::remove_file(entry.path()).await.ok();
+        }
+    }
     match crate::apple_health::import::repo::interrupted(&state.db, chrono::Utc::now()).await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(

@@ -14,6 +14,9 @@ use vitasync::with_db;
 use crate::both_backends;
 use crate::harness::TestApp;
 
+/// Activity, distance, energy and average heart rate of a session.
+type WorkoutFigures = (Option<String>, Option<f64>, Option<f64>, Option<i64>);
+
 fn fixture() -> Vec<u8> {
     std::fs::read(format!(
         "{}/tests/fixtures/apple_health/export.xml",
@@ -145,7 +148,7 @@ both_backends!(
             (asleep - 440.0 / 60.0).abs() < 0.01,
             "core 290 + deep 60 + REM 90 minutes: {asleep}"
         );
-        let workouts: Vec<(Option<String>, Option<f64>, Option<f64>, Option<i64>)> = with_db!(app.db(), pool => sqlx::query_as(
+        let workouts: Vec<WorkoutFigures> = with_db!(app.db(), pool => sqlx::query_as(
         "SELECT activity_type, distance_meters, calories_kcal, CAST(avg_heart_rate AS BIGINT) FROM events \
          WHERE provider_id = 'apple_health' AND event_type = 'workout' ORDER BY started_at")
         .fetch_all(pool).await).unwrap();
@@ -307,7 +310,11 @@ both_backends!(
                     .unwrap(),
             )
             .await;
-        assert_ne!(res.status, StatusCode::OK);
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert!(res
+            .header("location")
+            .unwrap()
+            .contains("import_error=session"));
         let imports: i64 = with_db!(app.db(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM health_imports").fetch_one(pool).await).unwrap();
         assert_eq!(imports, 1);
     }

@@ -26,6 +26,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::both_backends;
 use crate::harness::TestApp;
 
+/// Activity, seconds, metres and start of a session.
+type RunFigures = (Option<String>, Option<i64>, Option<f64>, String);
+
 fn fixture(name: &str) -> Value {
     let p = format!("{}/tests/fixtures/polar/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
@@ -210,7 +213,7 @@ both_backends!(
         "SELECT MIN(recorded_at) FROM health_metrics WHERE provider_id = 'polar' AND metric_type = 'heart_rate'")
         .fetch_one(pool).await).unwrap();
         assert_eq!(first_hr.to_rfc3339(), "2026-11-20T23:02:08+00:00");
-        let runs: Vec<(Option<String>, Option<i64>, Option<f64>, String)> = with_db!(app.db(), pool => sqlx::query_as(
+        let runs: Vec<RunFigures> = with_db!(app.db(), pool => sqlx::query_as(
         "SELECT activity_type, CAST(duration_seconds AS BIGINT), distance_meters, CAST(started_at AS TEXT) FROM events \
          WHERE provider_id = 'polar' AND event_type = 'workout' ORDER BY started_at")
         .fetch_all(pool).await).unwrap();

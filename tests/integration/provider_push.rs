@@ -437,6 +437,29 @@ crate::both_backends_with!(
                 && window >= start - Duration::days(1) - Duration::seconds(1),
             "the sync reaches back to a day before the measurement: {window}"
         );
+        // Older data announced while that sync still waits: the waiting job reaches back to it.
+        let older = Utc::now() - Duration::days(20);
+        let form2 = format!(
+            "userid=363&appli=4&startdate={}&enddate={}",
+            older.timestamp(),
+            older.timestamp() + 60
+        );
+        let r = post(
+            &app,
+            "/push/withings?token=withings-token",
+            form_type,
+            &[],
+            &form2,
+        )
+        .await;
+        assert_eq!(outcomes(&r), json!(["open"]));
+        let widened: chrono::DateTime<Utc> = with_db!(app.db(), pool => sqlx::query_scalar(
+            "SELECT window_start FROM sync_jobs WHERE connection_id = $1").bind(&conn).fetch_one(pool).await)
+        .unwrap();
+        assert!(
+            (widened - (older - Duration::days(1))).num_seconds().abs() <= 1,
+            "{widened}"
+        );
         let r = post(
             &app,
             "/push/withings?token=withings-token",

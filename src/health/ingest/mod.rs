@@ -168,53 +168,47 @@ pub async fn ingest(db: &Db, user_id: &str, batch: Batch) -> Result<IngestReport
 /// glitch, an impossible reading) is dropped and logged instead of failing the whole batch;
 /// the rest is written. Returns how many items were written.
 pub async fn ingest_lenient(db: &Db, user_id: &str, batch: Batch) -> Result<i64, sqlx::Error> {
-    let total = (batch.points.len() + batch.events.len()) as i64;
-    match ingest(db, user_id, batch.clone()).await {
-        Ok(_) => Ok(total),
-        Err(IngestError::Invalid { points, events }) => {
-            tracing::warn!(
-                provider = %batch.provider_id,
-                points = points.len(),
-                events = events.len(),
-                first = ?points.first().or(events.first()),
-                "dropped provider items that failed validation"
-            );
-            let bad_p: std::collections::HashSet<usize> = points.iter().map(|e| e.index).collect();
-            let bad_e: std::collections::HashSet<usize> = events.iter().map(|e| e.index).collect();
-            let mut clean = batch;
-            clean.points = clean
-                .points
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| !bad_p.contains(i))
-                .map(|(_, p)| p)
-                .collect();
-            clean.events = clean
-                .events
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| !bad_e.contains(i))
-                .map(|(_, e)| e)
-                .collect();
-            let kept = (clean.points.len() + clean.events.len()) as i64;
-            match ingest(db, user_id, clean).await {
-                Ok(_) => Ok(kept),
-                Err(IngestError::Db(e)) => Err(e),
-                Err(other) => {
-                    tracing::error!(error = %other, "provider page rejected twice");
-                    Ok(0)
-                }
+    let mut batch = batch;
+    // Validation reports at most 100 bad items of each kind at a time, so a batch with more is
+    // cleaned in rounds (each round drops at least one item, so this ends).
+    loop {
+        let total = (batch.points.len() + batch.events.len()) as i64;
+        if total == 0 {
+            return Ok(0);
+        }
+        let (points, events) = match ingest(db, user_id, batch.clone()).await {
+            Ok(_) => return Ok(total),
+            Err(IngestError::Invalid { points, events }) => (points, events),
+            Err(IngestError::Db(e)) => return Err(e),
+            Err(other) => {
+                tracing::error!(error = %other, "batch rejected");
+                return Ok(0);
             }
-        }
-        Err(IngestError::Db(e)) => Err(e),
-        Err(other) => {
-            tracing::error!(error = %other, "provider page rejected");
-            Ok(0)
-        }
+        };
+        tracing::warn!(
+            provider = %batch.provider_id,
+            points = points.len(),
+            events = events.len(),
+            first = ?points.first().or(events.first()),
+            "dropped items that failed validation"
+        );
+        let bad_p: std::collections::HashSet<usize> = points.iter().map(|e| e.index).collect();
+        let bad_e: std::collections::HashSet<usize> = events.iter().map(|e| e.index).collect();
+        batch.points = std::mem::take(&mut batch.points)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !bad_p.contains(i))
+            .map(|(_, p)| p)
+            .collect();
+        batch.events = std::mem::take(&mut batch.events)
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !bad_e.contains(i))
+            .map(|(_, e)| e)
+            .collect();
     }
 }
 
-/// The in-process worker: runs due jobs, and queues scheduled syncs once a minute.
 /// Like [`ingest`], and in the same transaction deletes the user's own points with these ids
 /// from the batch's provider (how a manual entry is edited or removed).
 pub async fn apply(
@@ -462,5 +456,7 @@ pub async fn forget_provider(
             r
         }
     };
+    // Copies other providers hold of the removed sessions show again, one per session.
+    super::dedup::refresh_all(db, user_id).await?;
     Ok(report)
 }
