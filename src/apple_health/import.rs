@@ -54,7 +54,6 @@ pub struct Report {
     pub records: u64,
     /// Readings and sessions written (re-imports write the same rows in place).
     pub rows: u64,
-    pub bytes: u64,
     pub seconds: f64,
 }
 
@@ -312,11 +311,10 @@ pub async fn run(
     let result = run_passes(db, import_id, user_id, tz, path.to_path_buf()).await;
     let now = Utc::now();
     match result {
-        Ok((records, rows, bytes)) => {
+        Ok((records, rows)) => {
             let report = Report {
                 records,
                 rows,
-                bytes,
                 seconds: started.elapsed().as_secs_f64(),
             };
             if let Err(e) = repo::complete(db, import_id, &report, now).await {
@@ -357,7 +355,7 @@ async fn run_passes(
     user_id: &str,
     tz: chrono_tz::Tz,
     path: PathBuf,
-) -> Result<(u64, u64, u64), ImportError> {
+) -> Result<(u64, u64), ImportError> {
     let read = Arc::new(AtomicU64::new(0));
     let records = Arc::new(AtomicU64::new(0));
     let rows = Arc::new(AtomicU64::new(0));
@@ -416,7 +414,7 @@ async fn run_passes(
             .map_err(|e| ImportError::File(format!("The import stopped unexpectedly ({e}).")))?
             .and_then(|r| r)
             .map_err(ImportError::File)?;
-        Ok((scanned.elements, written, scanned.bytes))
+        Ok((scanned.elements, written))
     }
     .await;
     watcher.abort();

@@ -102,8 +102,6 @@ pub struct Mapper {
     daily: HashMap<(&'static str, NaiveDate, u16), f64>,
     sleep: Vec<Slept>,
     sources: HashMap<String, u16>,
-    /// Items of the export that became rows (for the report).
-    pub mapped: u64,
 }
 
 impl Mapper {
@@ -116,7 +114,6 @@ impl Mapper {
             daily: HashMap::new(),
             sleep: Vec::new(),
             sources: HashMap::new(),
-            mapped: 0,
         }
     }
 
@@ -148,7 +145,6 @@ impl Mapper {
                 data,
                 recorded_at: at,
             });
-            self.mapped += 1;
         }
     }
 
@@ -232,7 +228,6 @@ impl Mapper {
             max_heart_rate: w.max_hr.map(|h| h.round() as i64),
             data: Some(data.clone()),
         });
-        self.mapped += 1;
         self.push_point("workout", None, Some(data), start);
     }
 
@@ -284,7 +279,6 @@ impl Mapper {
         }
         for night in nights(std::mem::take(&mut self.sleep)) {
             self.events.push(night.event);
-            self.mapped += 1;
             self.push_point("sleep", None, Some(night.data), night.start);
             if let Some(b) = self.take_full() {
                 out.push(b);

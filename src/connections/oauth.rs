@@ -52,6 +52,9 @@ pub fn authorization_request(
     if !scopes.is_empty() {
         req = req.add_scope(Scope::new(scopes.join(" ")));
     }
+    for (k, v) in info.auth_params {
+        req = req.add_extra_param(*k, *v);
+    }
     let mut pkce_verifier = None;
     if info.pkce {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();

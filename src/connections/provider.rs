@@ -50,6 +50,8 @@ pub struct ProviderInfo {
     /// Scopes a refresh request must repeat (WHOOP asks for `offline` to issue a new refresh
     /// token).
     pub refresh_scopes: &'static [&'static str],
+    /// Extra authorization-request parameters (Google's `access_type=offline`).
+    pub auth_params: &'static [(&'static str, &'static str)],
 }
 
 /// Endpoints and client credentials of a configured provider.
@@ -65,6 +67,37 @@ pub struct Endpoints {
     pub push_token: Option<String>,
     /// The provider's push-signing key when it is not the client secret.
     pub webhook_secret: Option<String>,
+}
+
+/// A provider's documented addresses, used unless configured otherwise.
+pub struct DefaultUrls {
+    pub auth: &'static str,
+    pub token: &'static str,
+    pub revoke: Option<&'static str>,
+    pub api: &'static str,
+}
+
+impl Endpoints {
+    /// The endpoints of a provider configured with both a client id and a secret (`None`
+    /// otherwise: "not configured"); overrides from the configuration win over `urls`.
+    pub fn from_client(
+        client: &crate::platform::config::ProviderClient,
+        urls: DefaultUrls,
+    ) -> Option<Self> {
+        let (Some(id), Some(secret)) = (&client.client_id, &client.client_secret) else {
+            return None;
+        };
+        Some(Endpoints {
+            client_id: id.clone(),
+            client_secret: Some(secret.clone()),
+            auth_url: url_or(&client.auth_url, urls.auth),
+            token_url: url_or(&client.token_url, urls.token),
+            revoke_url: urls.revoke.map(|r| url_or(&client.revoke_url, r)),
+            api_url: url_or(&client.api_url, urls.api),
+            push_token: client.push_token.clone(),
+            webhook_secret: client.webhook_secret.clone(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Endpoints {

@@ -35,6 +35,9 @@ pub struct Notice {
     pub key: String,
     /// The earliest time the changed data concerns, when the notification says.
     pub since: Option<DateTime<Utc>>,
+    /// The data itself, when the provider sends it inline (Garmin): stored for every
+    /// connection holding the account instead of queuing a sync.
+    pub data: Option<crate::health::ingest::Batch>,
 }
 
 #[derive(Debug)]

@@ -23,6 +23,10 @@ use crate::platform::ids::new_id;
 use crate::platform::state::AppState;
 use crate::with_db;
 
+/// The largest notification taken: Garmin sends whole summaries and asks receivers to accept
+/// at least 10 MB.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (
         status,
@@ -90,8 +94,8 @@ pub async fn receive(
     Json(json!({ "received": notices.len(), "outcomes": outcomes })).into_response()
 }
 
-/// Records and routes one notice; returns its outcome (`queued`, `open`, `duplicate`,
-/// `unknown`, `inactive`).
+/// Records and routes one notice; returns its outcome (`queued`, `open`, `stored`,
+/// `duplicate`, `unknown`, `inactive`).
 async fn route(
     state: &AppState,
     provider_id: &str,
@@ -116,7 +120,8 @@ async fn route(
     }
 }
 
-/// Queues a sync on every active connection holding the notice's account.
+/// Queues a sync on (or, for inline data, stores the data for) every active connection
+/// holding the notice's account.
 async fn dispatch(
     state: &AppState,
     provider_id: &str,
@@ -130,6 +135,14 @@ async fn dispatch(
         .iter()
         .filter(|c| c.encrypted_tokens.is_some() && c.status != "disconnected")
     {
+        if let Some(data) = &notice.data {
+            // Inline data is stored as it comes (upserts: a resend replaces what it names).
+            let mut batch = data.clone();
+            batch.connection_id = Some(conn.id.clone());
+            crate::health::ingest::ingest_lenient(&state.db, &conn.user_id, batch).await?;
+            outcome = "stored";
+            continue;
+        }
         match state
             .engine
             .request_push_sync(conn, notice.since, now)
@@ -139,7 +152,7 @@ async fn dispatch(
                 outcome = "queued";
                 job_id.get_or_insert(id);
             }
-            None if outcome != "queued" => outcome = "open",
+            None if outcome == "unknown" => outcome = "open",
             None => {}
         }
     }

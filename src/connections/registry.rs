@@ -6,6 +6,8 @@ use url::Url;
 
 use super::provider::Provider;
 use super::providers::demo::Demo;
+use super::providers::fitbit::Fitbit;
+use super::providers::garmin::Garmin;
 use super::providers::oura::Oura;
 use super::providers::polar::Polar;
 use super::providers::strava::Strava;
@@ -37,6 +39,8 @@ impl Registry {
         providers.push(Arc::new(Oura::new(&settings.client("oura"))));
         providers.push(Arc::new(Withings::new(&settings.client("withings"))));
         providers.push(Arc::new(Polar::new(&settings.client("polar"))));
+        providers.push(Arc::new(Fitbit::new(&settings.client("fitbit"))));
+        providers.push(Arc::new(Garmin::new(&settings.client("garmin"))));
         let backfill = settings
             .clients
             .iter()

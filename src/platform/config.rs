@@ -93,8 +93,9 @@ impl std::fmt::Debug for ProviderClient {
 pub const DEFAULT_API_RATE_LIMIT: u32 = 600;
 
 /// Provider ids whose settings are read from the environment.
-pub const CONFIGURABLE_PROVIDERS: &[&str] =
-    &["demo", "whoop", "strava", "oura", "withings", "polar"];
+pub const CONFIGURABLE_PROVIDERS: &[&str] = &[
+    "demo", "whoop", "strava", "oura", "withings", "polar", "fitbit", "garmin",
+];
 
 impl ProviderSettings {
     pub fn from_env() -> Result<Self, ConfigError> {

@@ -134,7 +134,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/push/{provider}",
             get(crate::connections::push_routes::receive)
-                .post(crate::connections::push_routes::receive),
+                .post(crate::connections::push_routes::receive)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::connections::push_routes::MAX_BODY_BYTES,
+                )),
         )
         .merge(app)
         // Static files, and the 404 page for everything else (which changes nothing).

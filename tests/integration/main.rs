@@ -32,6 +32,8 @@ mod journal;
 mod measurements;
 mod mood;
 mod openapi;
+mod provider_fitbit;
+mod provider_garmin;
 mod provider_oura;
 mod provider_polar;
 mod provider_push;

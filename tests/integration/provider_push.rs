@@ -48,7 +48,7 @@ fn hmac(key: &str, parts: &[&[u8]]) -> Vec<u8> {
 }
 
 /// A person in workspace `ws` connected to `provider` as `account`; returns the connection id.
-async fn connect(app: &TestApp, ws: &str, provider: &str, account: &str) -> String {
+pub(crate) async fn connect(app: &TestApp, ws: &str, provider: &str, account: &str) -> String {
     let user: String = with_db!(app.db(), pool => sqlx::query_scalar(
         "SELECT id FROM users WHERE workspace_id = $1 ORDER BY id LIMIT 1").bind(ws).fetch_one(pool).await)
     .unwrap();
@@ -74,26 +74,26 @@ async fn connect(app: &TestApp, ws: &str, provider: &str, account: &str) -> Stri
     .unwrap()
 }
 
-async fn jobs(app: &TestApp) -> Vec<String> {
+pub(crate) async fn jobs(app: &TestApp) -> Vec<String> {
     with_db!(app.db(), pool => sqlx::query_scalar(
         "SELECT connection_id FROM sync_jobs ORDER BY created_at").fetch_all(pool).await)
     .unwrap()
 }
 
-async fn receipts(app: &TestApp) -> Vec<(String, String)> {
+pub(crate) async fn receipts(app: &TestApp) -> Vec<(String, String)> {
     with_db!(app.db(), pool => sqlx::query_as(
         "SELECT provider_id, outcome FROM provider_push_receipts ORDER BY received_at, id").fetch_all(pool).await)
     .unwrap()
 }
 
 /// Ends every open job, so only the receipt stands between a replay and a new sync.
-async fn finish_jobs(app: &TestApp) {
+pub(crate) async fn finish_jobs(app: &TestApp) {
     with_db!(app.db(), pool => sqlx::query(
         "UPDATE sync_jobs SET status = 'completed', completed_at = created_at").execute(pool).await.map(|_| ()))
     .unwrap();
 }
 
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     path: &str,
     content_type: &str,
@@ -122,7 +122,7 @@ fn whoop_headers(body: &str, at: chrono::DateTime<Utc>, key: &str) -> Vec<(&'sta
     ]
 }
 
-fn outcomes(r: &ApiResponse) -> Value {
+pub(crate) fn outcomes(r: &ApiResponse) -> Value {
     r.json["outcomes"].clone()
 }
 

@@ -37,6 +37,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     events: &["workout"],
     pushes: false,
     refresh_scopes: &[],
+    auth_params: &[],
 };
 
 pub struct Demo {

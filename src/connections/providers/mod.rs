@@ -2,6 +2,10 @@
 
 pub mod demo;
 pub mod fields;
+pub mod fitbit;
+pub mod fitbit_push;
+pub mod garmin;
+pub mod garmin_map;
 pub mod oura;
 pub mod oura_push;
 pub mod polar;

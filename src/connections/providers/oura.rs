@@ -20,8 +20,8 @@ use serde_json::{json, Value};
 
 use super::fields::{num, point, time};
 use crate::connections::provider::{
-    capitalize, collection_cursor, expect_success, get_json, join, next_cursor, url_or, AuthKind,
-    ClientAuth, Endpoints, FetchError, FetchedPage, Provider, ProviderInfo, Window,
+    capitalize, collection_cursor, expect_success, get_json, join, next_cursor, AuthKind,
+    ClientAuth, DefaultUrls, Endpoints, FetchError, FetchedPage, Provider, ProviderInfo, Window,
 };
 use crate::connections::tokens::TokenSet;
 use crate::health::ingest::{Batch, EventInput, PointInput, Source};
@@ -58,6 +58,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     events: &["sleep", "workout"],
     pushes: true,
     refresh_scopes: &[],
+    auth_params: &[],
 };
 
 /// The collections a sync walks, in order.
@@ -77,25 +78,15 @@ pub struct Oura {
 
 impl Oura {
     pub fn new(client: &ProviderClient) -> Self {
-        let endpoints = match (&client.client_id, &client.client_secret) {
-            (Some(id), Some(secret)) => Some(Endpoints {
-                client_id: id.clone(),
-                client_secret: Some(secret.clone()),
-                auth_url: url_or(
-                    &client.auth_url,
-                    "https://cloud.ouraring.com/oauth/authorize",
-                ),
-                token_url: url_or(&client.token_url, "https://api.ouraring.com/oauth/token"),
-                revoke_url: Some(url_or(
-                    &client.revoke_url,
-                    "https://api.ouraring.com/oauth/revoke",
-                )),
-                api_url: url_or(&client.api_url, "https://api.ouraring.com"),
-                push_token: client.push_token.clone(),
-                webhook_secret: None,
-            }),
-            _ => None,
-        };
+        let endpoints = Endpoints::from_client(
+            client,
+            DefaultUrls {
+                auth: "https://cloud.ouraring.com/oauth/authorize",
+                token: "https://api.ouraring.com/oauth/token",
+                revoke: Some("https://api.ouraring.com/oauth/revoke"),
+                api: "https://api.ouraring.com",
+            },
+        );
         Oura { endpoints }
     }
 }

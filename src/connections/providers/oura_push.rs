@@ -86,6 +86,7 @@ pub fn receive(ep: &Endpoints, req: &PushRequest<'_>) -> Result<PushReply, PushE
         key,
         // Daily documents are re-read from two days back anyway (see `oura::DAYS_BEFORE`).
         since: None,
+        data: None,
     }]))
 }
 

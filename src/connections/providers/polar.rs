@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 
 use super::fields::{num, point, time};
 use crate::connections::provider::{
-    collection_cursor, expect_success, join, next_cursor, retry_after, url_or, AuthKind,
-    ClientAuth, Endpoints, FetchError, FetchedPage, Grant, Provider, ProviderInfo, Window,
+    collection_cursor, expect_success, join, next_cursor, retry_after, AuthKind, ClientAuth,
+    DefaultUrls, Endpoints, FetchError, FetchedPage, Grant, Provider, ProviderInfo, Window,
 };
 use crate::connections::push::{
     hmac_sha256, id_text, json_body, same, Notice, PushError, PushReply, PushRequest,
@@ -59,6 +59,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     events: &["sleep", "workout"],
     pushes: true,
     refresh_scopes: &[],
+    auth_params: &[],
 };
 
 const COLLECTIONS: &[&str] = &[
@@ -78,22 +79,15 @@ pub struct Polar {
 
 impl Polar {
     pub fn new(client: &ProviderClient) -> Self {
-        let endpoints = match (&client.client_id, &client.client_secret) {
-            (Some(id), Some(secret)) => Some(Endpoints {
-                client_id: id.clone(),
-                client_secret: Some(secret.clone()),
-                auth_url: url_or(
-                    &client.auth_url,
-                    "https://flow.polar.com/oauth2/authorization",
-                ),
-                token_url: url_or(&client.token_url, "https://polarremote.com/v2/oauth2/token"),
-                revoke_url: None,
-                api_url: url_or(&client.api_url, "https://www.polaraccesslink.com"),
-                push_token: client.push_token.clone(),
-                webhook_secret: client.webhook_secret.clone(),
-            }),
-            _ => None,
-        };
+        let endpoints = Endpoints::from_client(
+            client,
+            DefaultUrls {
+                auth: "https://flow.polar.com/oauth2/authorization",
+                token: "https://polarremote.com/v2/oauth2/token",
+                revoke: None,
+                api: "https://www.polaraccesslink.com",
+            },
+        );
         Polar { endpoints }
     }
 
@@ -567,6 +561,7 @@ impl Provider for Polar {
             account_id: user,
             key,
             since,
+            data: None,
         }]))
     }
 }

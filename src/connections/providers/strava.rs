@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::fields::num;
 use crate::connections::provider::{
-    expect_success, get_json_with, join, url_or, AuthKind, ClientAuth, Endpoints, FetchError,
+    expect_success, get_json_with, join, AuthKind, ClientAuth, DefaultUrls, Endpoints, FetchError,
     FetchedPage, Provider, ProviderInfo, Window,
 };
 use crate::connections::tokens::TokenSet;
@@ -41,6 +41,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     events: &["workout"],
     pushes: true,
     refresh_scopes: &[],
+    auth_params: &[],
 };
 
 pub struct Strava {
@@ -49,22 +50,15 @@ pub struct Strava {
 
 impl Strava {
     pub fn new(client: &ProviderClient) -> Self {
-        let endpoints = match (&client.client_id, &client.client_secret) {
-            (Some(id), Some(secret)) => Some(Endpoints {
-                client_id: id.clone(),
-                client_secret: Some(secret.clone()),
-                auth_url: url_or(&client.auth_url, "https://www.strava.com/oauth/authorize"),
-                token_url: url_or(&client.token_url, "https://www.strava.com/oauth/token"),
-                revoke_url: Some(url_or(
-                    &client.revoke_url,
-                    "https://www.strava.com/oauth/deauthorize",
-                )),
-                api_url: url_or(&client.api_url, "https://www.strava.com/api/v3"),
-                push_token: client.push_token.clone(),
-                webhook_secret: None,
-            }),
-            _ => None,
-        };
+        let endpoints = Endpoints::from_client(
+            client,
+            DefaultUrls {
+                auth: "https://www.strava.com/oauth/authorize",
+                token: "https://www.strava.com/oauth/token",
+                revoke: Some("https://www.strava.com/oauth/deauthorize"),
+                api: "https://www.strava.com/api/v3",
+            },
+        );
         Strava { endpoints }
     }
 }

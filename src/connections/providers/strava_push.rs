@@ -62,5 +62,6 @@ pub fn receive(ep: &Endpoints, req: &PushRequest<'_>) -> Result<PushReply, PushE
         key,
         // An activity can be uploaded long after it happened; the event time says nothing.
         since: None,
+        data: None,
     }]))
 }

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use super::fields::{num, point, time};
 use crate::connections::provider::{capitalize, collection_cursor, expect_success, next_cursor};
 use crate::connections::provider::{
-    get_json_with, join, retry_after, url_or, AuthKind, ClientAuth, Endpoints, FetchError,
+    get_json_with, join, retry_after, AuthKind, ClientAuth, DefaultUrls, Endpoints, FetchError,
     FetchedPage, Provider, ProviderInfo, Window,
 };
 use crate::connections::tokens::TokenSet;
@@ -64,6 +64,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     events: &["workout", "sleep"],
     pushes: true,
     refresh_scopes: &["offline"],
+    auth_params: &[],
 };
 
 /// The collections a sync walks, in order; the body measurement comes last.
@@ -80,25 +81,15 @@ pub struct Whoop {
 
 impl Whoop {
     pub fn new(client: &ProviderClient) -> Self {
-        let endpoints = match (&client.client_id, &client.client_secret) {
-            (Some(id), Some(secret)) => Some(Endpoints {
-                client_id: id.clone(),
-                client_secret: Some(secret.clone()),
-                auth_url: url_or(
-                    &client.auth_url,
-                    "https://api.prod.whoop.com/oauth/oauth2/auth",
-                ),
-                token_url: url_or(
-                    &client.token_url,
-                    "https://api.prod.whoop.com/oauth/oauth2/token",
-                ),
-                revoke_url: None,
-                api_url: url_or(&client.api_url, "https://api.prod.whoop.com/developer"),
-                push_token: client.push_token.clone(),
-                webhook_secret: None,
-            }),
-            _ => None,
-        };
+        let endpoints = Endpoints::from_client(
+            client,
+            DefaultUrls {
+                auth: "https://api.prod.whoop.com/oauth/oauth2/auth",
+                token: "https://api.prod.whoop.com/oauth/oauth2/token",
+                revoke: None,
+                api: "https://api.prod.whoop.com/developer",
+            },
+        );
         Whoop { endpoints }
     }
 }

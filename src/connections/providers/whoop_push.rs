@@ -65,5 +65,6 @@ pub fn receive(ep: &Endpoints, req: &PushRequest<'_>) -> Result<PushReply, PushE
         key,
         // The body carries no time; the record may be days old (a workout logged late).
         since: None,
+        data: None,
     }]))
 }

@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 
 use super::fields::{num, point};
 use crate::connections::provider::{
-    capitalize, collection_cursor, join, next_cursor, retry_after, url_or, AuthKind, ClientAuth,
-    Endpoints, FetchError, FetchedPage, Grant, Provider, ProviderInfo, Window,
+    capitalize, collection_cursor, join, next_cursor, retry_after, AuthKind, ClientAuth,
+    DefaultUrls, Endpoints, FetchError, FetchedPage, Grant, Provider, ProviderInfo, Window,
 };
 use crate::connections::push::{
     check_token, hmac_sha256, Notice, PushError, PushReply, PushRequest,
@@ -64,6 +64,7 @@ pub static INFO: ProviderInfo = ProviderInfo {
     events: &["sleep", "workout"],
     pushes: true,
     refresh_scopes: &[],
+    auth_params: &[],
 };
 
 /// The collections a sync walks, in order.
@@ -90,25 +91,15 @@ pub struct Withings {
 
 impl Withings {
     pub fn new(client: &ProviderClient) -> Self {
-        let endpoints = match (&client.client_id, &client.client_secret) {
-            (Some(id), Some(secret)) => Some(Endpoints {
-                client_id: id.clone(),
-                client_secret: Some(secret.clone()),
-                auth_url: url_or(
-                    &client.auth_url,
-                    "https://account.withings.com/oauth2_user/authorize2",
-                ),
-                token_url: url_or(&client.token_url, "https://wbsapi.withings.net/v2/oauth2"),
-                revoke_url: Some(url_or(
-                    &client.revoke_url,
-                    "https://wbsapi.withings.net/v2/oauth2",
-                )),
-                api_url: url_or(&client.api_url, "https://wbsapi.withings.net"),
-                push_token: client.push_token.clone(),
-                webhook_secret: None,
-            }),
-            _ => None,
-        };
+        let endpoints = Endpoints::from_client(
+            client,
+            DefaultUrls {
+                auth: "https://account.withings.com/oauth2_user/authorize2",
+                token: "https://wbsapi.withings.net/v2/oauth2",
+                revoke: Some("https://wbsapi.withings.net/v2/oauth2"),
+                api: "https://wbsapi.withings.net",
+            },
+        );
         Withings { endpoints }
     }
 
@@ -815,6 +806,7 @@ impl Provider for Withings {
             account_id: userid.clone(),
             key,
             since,
+            data: None,
         }]))
     }
 }

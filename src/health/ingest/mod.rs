@@ -81,7 +81,7 @@ impl Source {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Batch {
     pub provider_id: String,
     pub connection_id: Option<String>,
