@@ -46,6 +46,7 @@ fn outcome_message(
         "session" => "The authorization was started in another session or browser. Nothing was stored; connect again from here.".to_string(),
         "exchange" => format!("{who} did not accept the authorization. Nothing was stored; try again."),
         "provider" => format!("{who} reported an error. Nothing was stored; try again."),
+        "account" => format!("{who} did not say which account you connected, and its data could not reach you without it. Nothing was stored; try again."),
         "unavailable" => "That provider is not available on this server.".to_string(),
         _ => "Something went wrong on our side. Nothing was stored; please try again.".to_string(),
     };

@@ -253,6 +253,13 @@ pub trait Provider: Send + Sync {
         Err(super::push::PushError::NotOffered)
     }
 
+    /// Whether a connection is useless without the account id (data that only arrives by
+    /// push, routed by it): connecting then fails instead of saving a connection that never
+    /// receives anything.
+    fn needs_account_id(&self) -> bool {
+        false
+    }
+
     /// The account id at the provider, asked once after connecting (shown on the page).
     async fn account_id(
         &self,

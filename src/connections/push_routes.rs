@@ -76,22 +76,40 @@ pub async fn receive(
             return error(StatusCode::BAD_REQUEST, "malformed", &why);
         }
     };
-    let mut outcomes = Vec::with_capacity(notices.len());
-    for notice in &notices {
-        match route(&state, &provider_id, notice, now).await {
-            Ok(outcome) => outcomes.push(outcome),
-            Err(e) => {
-                // The provider retries a 5xx; the receipt was not kept, so the retry is handled.
-                tracing::error!(provider = %provider_id, error = %e, "could not route a push");
-                return error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "Try again later.",
-                );
-            }
+    let received = notices.len();
+    // Routed on a task of its own, so a provider hanging up (Garmin waits 30 s) cannot stop it
+    // between recording a notice and acting on it.
+    let who = provider_id.clone();
+    let routed = tokio::spawn(async move {
+        let mut outcomes = Vec::with_capacity(notices.len());
+        for notice in &notices {
+            outcomes.push(route(&state, &who, notice, now).await?);
+        }
+        Ok::<_, sqlx::Error>(outcomes)
+    })
+    .await;
+    match routed {
+        Ok(Ok(outcomes)) => {
+            Json(json!({ "received": received, "outcomes": outcomes })).into_response()
+        }
+        Ok(Err(e)) => {
+            // The provider retries a 5xx; the receipt was not kept, so the retry is handled.
+            tracing::error!(provider = %provider_id, error = %e, "could not route a push");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Try again later.",
+            )
+        }
+        Err(e) => {
+            tracing::error!(provider = %provider_id, error = %e, "push routing stopped");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Try again later.",
+            )
         }
     }
-    Json(json!({ "received": notices.len(), "outcomes": outcomes })).into_response()
 }
 
 /// Records and routes one notice; returns its outcome (`queued`, `open`, `stored`,
@@ -176,6 +194,10 @@ async fn dispatch(
 pub mod receipts {
     use super::*;
 
+    /// How long a receipt may stay `received` (claimed, never settled) before a retry of its
+    /// notification is handled again: only a crash between the two leaves one behind.
+    const STALE_CLAIM_MINUTES: i64 = 10;
+
     /// Inserts the receipt; `false` when this notification was received before.
     pub async fn claim(
         db: &Db,
@@ -184,14 +206,18 @@ pub mod receipts {
         notice: &Notice,
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
+        let stale = now - chrono::Duration::minutes(STALE_CLAIM_MINUTES);
         let n = with_db!(db, pool => sqlx::query(
             "INSERT INTO provider_push_receipts (id, provider_id, notice_key, account_id, outcome, received_at) \
-             VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (provider_id, notice_key) DO NOTHING")
+             VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (provider_id, notice_key) DO UPDATE \
+             SET id = excluded.id, received_at = excluded.received_at \
+             WHERE provider_push_receipts.outcome = 'received' AND provider_push_receipts.received_at < $6")
             .bind(id)
             .bind(provider_id)
             .bind(&notice.key)
             .bind(&notice.account_id)
             .bind(now)
+            .bind(stale)
             .execute(pool)
             .await
             .map(|r| r.rows_affected()))?;

@@ -280,6 +280,10 @@ async fn finish_callback(
                 None
             }),
     };
+    if account.is_none() && provider.needs_account_id() {
+        // Its data arrives only by push, routed by this id: without it nothing would arrive.
+        return ret.to(provider_id, Err("account"));
+    }
     let push_url = format!(
         "{}/push/{provider_id}",
         base_url(state, headers).trim_end_matches('/')

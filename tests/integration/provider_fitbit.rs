@@ -480,14 +480,7 @@ crate::both_backends_with!(
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(outcomes(&r), json!(["unknown"]));
         // A body that is not a notification.
-        let r = post(
-            &app,
-            "/push/fitbit",
-            "application/json",
-            &good,
-            "[{\"data\": {}}]",
-        )
-        .await;
+        let r = post(&app, "/push/fitbit", "application/json", &good, "\"steps\"").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert_eq!(
             receipts(&app).await,

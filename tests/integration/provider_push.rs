@@ -560,3 +560,46 @@ crate::both_backends!(
         );
     }
 );
+
+crate::both_backends_with!(
+    a_notice_recorded_but_never_handled_is_handled_on_retry,
+    configure,
+    |app: TestApp| async move {
+        let (ws, _) = app.workspace("Acme").await;
+        let conn = connect(&app, &ws, "whoop", "10129").await;
+        // A crash right after recording a notice an hour ago; another one is being handled now.
+        for (id, key, age) in [("r-stale", "t-stale", 60), ("r-fresh", "t-fresh", 1)] {
+            with_db!(app.db(), pool => sqlx::query(
+                "INSERT INTO provider_push_receipts (id, provider_id, notice_key, account_id, outcome, received_at) \
+                 VALUES ($1, 'whoop', $2, '10129', 'received', $3)")
+                .bind(id).bind(key).bind(Utc::now() - Duration::minutes(age))
+                .execute(pool).await.map(|_| ()))
+            .unwrap();
+        }
+        let event = |trace: &str| {
+            json!({"user_id": 10129, "id": "w-1", "type": "workout.updated", "trace_id": trace})
+                .to_string()
+        };
+        let stale = event("t-stale");
+        let r = post(
+            &app,
+            "/push/whoop",
+            "application/json",
+            &whoop_headers(&stale, Utc::now(), WHOOP_SECRET),
+            &stale,
+        )
+        .await;
+        assert_eq!(outcomes(&r), json!(["queued"]), "the retry is handled");
+        assert_eq!(jobs(&app).await, vec![conn]);
+        let fresh = event("t-fresh");
+        let r = post(
+            &app,
+            "/push/whoop",
+            "application/json",
+            &whoop_headers(&fresh, Utc::now(), WHOOP_SECRET),
+            &fresh,
+        )
+        .await;
+        assert_eq!(outcomes(&r), json!(["duplicate"]));
+    }
+);

@@ -64,10 +64,11 @@ pub fn receive(ep: &Endpoints, req: &PushRequest<'_>) -> Result<PushReply, PushE
     let mut notices = Vec::with_capacity(items.len());
     for item in &items {
         let d = item.get("data").unwrap_or(item);
-        let user = d["healthUserId"]
-            .as_str()
-            .filter(|u| !u.is_empty())
-            .ok_or_else(|| PushError::Malformed("a notification names no healthUserId".into()))?;
+        // One unreadable item must not hold back the rest (Google would retry the batch).
+        let Some(user) = d["healthUserId"].as_str().filter(|u| !u.is_empty()) else {
+            tracing::warn!("Google Health notification without healthUserId ignored");
+            continue;
+        };
         let kind = d["dataType"].as_str().unwrap_or("unknown");
         let operation = d["operation"].as_str().unwrap_or("");
         let intervals: Vec<&Value> = d["intervals"].as_array().into_iter().flatten().collect();

@@ -8,7 +8,7 @@
 //!
 //! 1. reads the person's permissions, which also shows whether the grant still stands (after
 //!    a deregistration the token is refused, and the connection asks to be reconnected);
-//! 2. for a window longer than two days (the first sync, a reconnection) and with the
+//! 2. for a window of a week or more (the first sync, a reconnection) and with the
 //!    `HISTORICAL_DATA_EXPORT` permission, asks Garmin to backfill each summary type over the
 //!    last 30 days of the window (Garmin's limit). Garmin answers 202 and pushes the data later;
 //!    409 means that span was already asked for.
@@ -87,8 +87,9 @@ const BACKFILL: &[&str] = &[
 
 /// Garmin backfills at most about 30 days per request and before the connection.
 const BACKFILL_DAYS: i64 = 30;
-/// Windows shorter than this (scheduled and push-driven syncs) ask for no backfill.
-const BACKFILL_FROM: chrono::Duration = chrono::Duration::days(2);
+/// Windows shorter than this ask for no backfill: scheduled syncs (hours) and the syncs a
+/// deregistration or permission notice queues (four days).
+const BACKFILL_FROM: chrono::Duration = chrono::Duration::days(7);
 
 pub struct Garmin {
     endpoints: Option<Endpoints>,
@@ -209,16 +210,22 @@ impl Provider for Garmin {
         url.query_pairs_mut()
             .append_pair("summaryStartTimeInSeconds", &from.timestamp().to_string())
             .append_pair("summaryEndTimeInSeconds", &to.timestamp().to_string());
-        let (status, body) = send(http.get(url), access_token).await?;
-        match status {
-            200..=299 => tracing::info!(kind, "Garmin backfill requested"),
-            409 => tracing::info!(kind, "Garmin backfill of this span was already requested"),
-            403 => return Err(FetchError::Revoked),
-            // 412: this type is switched off; 400: not enabled for the app, or before the
-            // earliest day Garmin backfills. The other types still go ahead.
-            s => {
+        // The grant was just proven by the permissions page, so a refusal here concerns this
+        // type only: 412 (switched off), 400 (not enabled for the app, or before the earliest
+        // day Garmin backfills), 401 (reported for too old a span), 403 (historical data not
+        // shared). The other types still go ahead.
+        match send(http.get(url), access_token).await {
+            Ok((200..=299, _)) => tracing::info!(kind, "Garmin backfill requested"),
+            Ok((409, _)) => {
+                tracing::info!(kind, "Garmin backfill of this span was already requested")
+            }
+            Ok((s, body)) => {
                 tracing::warn!(kind, status = s, answer = %body, "Garmin refused a backfill; skipped")
             }
+            Err(FetchError::Unauthorized) => {
+                tracing::warn!(kind, "Garmin refused a backfill (401); skipped")
+            }
+            Err(e) => return Err(e),
         }
         let next = next_cursor(idx, None);
         let done = collection_cursor(Some(&next))?.0 > BACKFILL.len();
@@ -226,6 +233,10 @@ impl Provider for Garmin {
             batch,
             next: (!done).then_some(next),
         })
+    }
+
+    fn needs_account_id(&self) -> bool {
+        true
     }
 
     async fn account_id(
@@ -256,9 +267,22 @@ impl Provider for Garmin {
         let Ok(ep) = self.ep() else {
             return Ok(());
         };
+        // Access tokens live a day and a disconnect can come any time: refresh a stale one
+        // first, or Garmin would keep the registration (and keep pushing).
+        let stale = tokens
+            .expires_at
+            .is_some_and(|t| t <= Utc::now() + chrono::Duration::minutes(1));
+        let access = if stale {
+            self.refresh(http, tokens)
+                .await
+                .map(|t| t.access_token)
+                .unwrap_or_else(|_| tokens.access_token.clone())
+        } else {
+            tokens.access_token.clone()
+        };
         let req = http
             .delete(join(&ep.api_url, "wellness-api/rest/user/registration"))
-            .bearer_auth(&tokens.access_token);
+            .bearer_auth(access);
         expect_success(req, "Garmin").await
     }
 

@@ -156,13 +156,8 @@ fn map_daily(s: &Value, batch: &mut Batch) {
         num(s, "restingHeartRateInBeatsPerMinute"),
         noon,
     );
-    // −1: too little data to tell.
-    point(
-        batch,
-        "stress",
-        num(s, "averageStressLevel").filter(|v| *v >= 0.0),
-        noon,
-    );
+    // Stress comes from stressDetails' three-minute levels; the day's average would sit among
+    // them as one more sample.
     // 15-second heart-rate samples, kept as one-minute averages.
     let Some(t0) = num(s, "startTimeInSeconds") else {
         return;
@@ -193,23 +188,18 @@ fn map_stress(s: &Value, batch: &mut Batch) {
             point(batch, "stress", Some(level), at(t0 + offset as f64));
         }
     }
-    // Body Battery, Garmin's 0–100 energy reserve, is this day's readiness: its highest level
-    // (reached after sleep).
-    let battery = series(s, "timeOffsetBodyBatteryValues")
-        .into_iter()
-        .map(|(_, v)| v)
-        .filter(|v| (0.0..=100.0).contains(v))
-        .fold(None, |best: Option<f64>, v| {
-            Some(best.map_or(v, |b| b.max(v)))
-        });
-    if let (Some(level), Some(noon)) = (battery, local_noon(s)) {
-        batch.points.push(PointInput {
-            metric_type: "readiness_score".into(),
-            value: Some(level),
-            unit: None,
-            data: Some(json!({"measure": "body_battery"})),
-            recorded_at: noon,
-        });
+    // Body Battery, Garmin's 0–100 energy reserve, is readiness: each level as it was
+    // measured, so a day shows its latest level, and its highest (reached after sleep).
+    for (offset, level) in series(s, "timeOffsetBodyBatteryValues") {
+        if let (true, Some(when)) = ((0.0..=100.0).contains(&level), at(t0 + offset as f64)) {
+            batch.points.push(PointInput {
+                metric_type: "readiness_score".into(),
+                value: Some(level),
+                unit: None,
+                data: Some(json!({"measure": "body_battery"})),
+                recorded_at: when,
+            });
+        }
     }
 }
 
@@ -309,6 +299,10 @@ pub fn activity_type(kind: &str) -> String {
 }
 
 fn map_activity(s: &Value, batch: &mut Batch) {
+    // A multi-sport parent only sums its legs, which come as activities of their own.
+    if s.get("isParent").and_then(Value::as_bool) == Some(true) {
+        return;
+    }
     let (Some(id), Some(begin), Some(finish)) = (summary_id(s), start(s), end(s)) else {
         return;
     };
@@ -399,7 +393,10 @@ mod tests {
         assert_eq!(values(&b, "active_minutes"), vec![43.0]);
         assert_eq!(values(&b, "floors"), vec![9.0]);
         assert_eq!(values(&b, "resting_heart_rate"), vec![52.0]);
-        assert_eq!(values(&b, "stress"), vec![31.0]);
+        assert!(
+            values(&b, "stress").is_empty(),
+            "stress comes from stressDetails"
+        );
         // Four 15 s samples in the first minute, two in the next.
         assert_eq!(values(&b, "heart_rate"), vec![62.0, 75.0]);
         let steps = b.points.iter().find(|p| p.metric_type == "steps").unwrap();
@@ -432,9 +429,9 @@ mod tests {
         assert_eq!(values(&b, "weight"), vec![74.35]);
         assert_eq!(values(&b, "body_fat"), vec![18.2]);
         assert_eq!(values(&b, "bmi"), vec![23.1]);
-        // Stress levels skip the −1/−2 codes; Body Battery's highest level is readiness.
+        // Stress levels skip the −1/−2 codes; Body Battery levels are readiness readings.
         assert_eq!(values(&b, "stress"), vec![22.0, 41.0]);
-        assert_eq!(values(&b, "readiness_score"), vec![87.0]);
+        assert_eq!(values(&b, "readiness_score"), vec![55.0, 87.0, 80.0]);
     }
 
     #[test]
@@ -454,5 +451,7 @@ mod tests {
         assert_eq!(ride.activity_type.as_deref(), Some("cycling"));
         assert_eq!(ride.title.as_deref(), Some("Road biking"));
         assert_eq!(ride.distance_meters, None, "no distance given");
+        // The multi-sport parent is left out; its legs are the sessions.
+        assert_eq!(b.events.len(), 2);
     }
 }
