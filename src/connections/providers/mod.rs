@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod fields;
 pub mod fitbit;
+pub mod fitbit_map;
 pub mod fitbit_push;
 pub mod garmin;
 pub mod garmin_map;
@@ -14,3 +15,4 @@ pub mod strava_push;
 pub mod whoop;
 pub mod whoop_push;
 pub mod withings;
+pub mod withings_map;
