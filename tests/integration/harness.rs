@@ -268,6 +268,35 @@ impl TestApp {
         }
     }
 
+    /// Connects the first person of the database to `provider` with `tokens`, as a finished
+    /// OAuth callback would; returns the connection id.
+    pub async fn connect_first_user(
+        &self,
+        provider: &str,
+        tokens: &vitasync::connections::tokens::TokenSet,
+        account: Option<&str>,
+        scopes: &[&str],
+    ) -> String {
+        let (user, workspace): (String, String) = vitasync::with_db!(self.db(), pool => sqlx::query_as(
+            "SELECT id, workspace_id FROM users ORDER BY created_at, id LIMIT 1").fetch_one(pool).await)
+        .unwrap();
+        vitasync::connections::repo::save_connected(
+            self.db(),
+            &self.state.config.keys,
+            vitasync::connections::repo::Connected {
+                workspace_id: &workspace,
+                user_id: &user,
+                provider_id: provider,
+                tokens,
+                account_id: account,
+                scopes,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap()
+    }
+
     /// Runs first-run setup in a new client; returns that (signed-in) admin client.
     pub async fn setup_owner(&self, email: &str, password: &str) -> Client {
         let c = self.client();

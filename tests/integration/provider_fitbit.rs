@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use vitasync::connections::engine::{Engine, Outcome};
 use vitasync::connections::provider::{FetchError, Window};
 use vitasync::connections::registry::Registry;
-use vitasync::connections::repo::{self, Connected};
+use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::{Config, ProviderClient};
 use vitasync::with_db;
@@ -174,28 +174,15 @@ both_backends!(
         );
         app.setup_owner("fay@example.com", "correct horse battery")
             .await;
-        let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
         // The access token is about to expire: the sync refreshes it first.
         let tokens = TokenSet {
             access_token: "old-access".into(),
             refresh_token: Some("1//0g-fitbit-refresh".into()),
             expires_at: Some(Utc::now() + Duration::seconds(20)),
         };
-        let id = repo::save_connected(
-            app.db(),
-            &app.state.config.keys,
-            Connected {
-                workspace_id: &workspace,
-                user_id: &user,
-                provider_id: "fitbit",
-                tokens: &tokens,
-                account_id: Some(HEALTH_USER),
-                scopes: &[],
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+        let id = app
+            .connect_first_user("fitbit", &tokens, Some(HEALTH_USER), &[])
+            .await;
         // Google's refresh answer carries no new refresh token: the old one stays.
         Mock::given(method("POST"))
             .and(path("/token"))

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use vitasync::connections::engine::{Engine, Outcome};
 use vitasync::connections::provider::{FetchError, Window};
 use vitasync::connections::registry::Registry;
-use vitasync::connections::repo::{self, Connected};
+use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::{Config, ProviderClient};
 use vitasync::with_db;
@@ -102,26 +102,13 @@ both_backends!(
         // The first sync, with an access token about to expire: the refresh rotates it.
         app.setup_owner("gil@example.com", "correct horse battery")
             .await;
-        let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
         let expiring = TokenSet {
             expires_at: Some(Utc::now() + Duration::seconds(10)),
             ..grant.tokens.clone()
         };
-        let id = repo::save_connected(
-            app.db(),
-            &app.state.config.keys,
-            Connected {
-                workspace_id: &workspace,
-                user_id: &user,
-                provider_id: "garmin",
-                tokens: &expiring,
-                account_id: Some(USER),
-                scopes: &[],
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+        let id = app
+            .connect_first_user("garmin", &expiring, Some(USER), &[])
+            .await;
         Mock::given(method("POST"))
             .and(path("/di-oauth2-service/oauth/token"))
             .and(body_string_contains("grant_type=refresh_token"))

@@ -9,7 +9,7 @@ use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 use vitasync::connections::engine::{Engine, Outcome};
 use vitasync::connections::registry::Registry;
-use vitasync::connections::repo::{self, Connected};
+use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
 use vitasync::with_db;
@@ -60,27 +60,19 @@ async fn connected(
     );
     app.setup_owner("olive@example.com", "correct horse battery")
         .await;
-    let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
     let tokens = TokenSet {
         access_token: access_token.into(),
         refresh_token: Some("oura-refresh".into()),
         expires_at: Some(Utc::now() + valid_for),
     };
-    let id = repo::save_connected(
-        app.db(),
-        &app.state.config.keys,
-        Connected {
-            workspace_id: &workspace,
-            user_id: &user,
-            provider_id: "oura",
-            tokens: &tokens,
-            account_id: Some("8f9a5221-639e-4a85-81cb-4065ef23f979"),
-            scopes: &["daily"],
-        },
-        Utc::now(),
-    )
-    .await
-    .unwrap();
+    let id = app
+        .connect_first_user(
+            "oura",
+            &tokens,
+            Some("8f9a5221-639e-4a85-81cb-4065ef23f979"),
+            &["daily"],
+        )
+        .await;
     (engine, registry, id)
 }
 

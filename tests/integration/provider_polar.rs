@@ -123,22 +123,14 @@ both_backends!(
         // The sync, for a person in Paris.
         app.setup_owner("pia@example.com", "correct horse battery")
             .await;
-        let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
-        let id = repo::save_connected(
-            app.db(),
-            &app.state.config.keys,
-            Connected {
-                workspace_id: &workspace,
-                user_id: &user,
-                provider_id: "polar",
-                tokens: &grant.tokens,
-                account_id: Some("10001"),
-                scopes: &["accesslink.read_all"],
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+        let id = app
+            .connect_first_user(
+                "polar",
+                &grant.tokens,
+                Some("10001"),
+                &["accesslink.read_all"],
+            )
+            .await;
         let bearer = || has_header("authorization", "Bearer 2YotnFZFEjr1zCsicMWpAA");
         for (p, file) in [
             ("/v3/exercises", "exercises.json"),

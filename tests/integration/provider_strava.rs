@@ -8,7 +8,7 @@ use chrono::{Duration, Timelike, Utc};
 use serde_json::Value;
 use vitasync::connections::engine::{Engine, Outcome};
 use vitasync::connections::registry::Registry;
-use vitasync::connections::repo::{self, Connected};
+use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
 use vitasync::with_db;
@@ -54,27 +54,19 @@ both_backends!(
         let engine = engine(&app, &mock);
         app.setup_owner("olive@example.com", "correct horse battery")
             .await;
-        let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
         let tokens = TokenSet {
             access_token: "strava-access".into(),
             refresh_token: Some("strava-refresh".into()),
             expires_at: Some(Utc::now() + Duration::hours(6)),
         };
-        let id = repo::save_connected(
-            app.db(),
-            &app.state.config.keys,
-            Connected {
-                workspace_id: &workspace,
-                user_id: &user,
-                provider_id: "strava",
-                tokens: &tokens,
-                account_id: Some("134815"),
-                scopes: &["read,activity:read_all,profile:read_all"],
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+        let id = app
+            .connect_first_user(
+                "strava",
+                &tokens,
+                Some("134815"),
+                &["read,activity:read_all,profile:read_all"],
+            )
+            .await;
 
         let json = |name: &str| ResponseTemplate::new(200).set_body_json(fixture(name));
         Mock::given(method("GET"))

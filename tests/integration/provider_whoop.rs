@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 use serde_json::Value;
 use vitasync::connections::engine::{Engine, Outcome};
 use vitasync::connections::registry::Registry;
-use vitasync::connections::repo::{self, Connected};
+use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
 use vitasync::with_db;
@@ -49,7 +49,6 @@ both_backends!(
         let engine = engine(&app, &mock);
         app.setup_owner("olive@example.com", "correct horse battery")
             .await;
-        let (user, workspace): (String, String) = with_db!(app.db(), pool => sqlx::query_as("SELECT id, workspace_id FROM users").fetch_one(pool).await).unwrap();
         // The stored access token is about to expire: the sync refreshes it first (WHOOP wants
         // the client credentials in the form and `scope=offline` repeated) and keeps the new pair.
         let tokens = TokenSet {
@@ -57,21 +56,9 @@ both_backends!(
             refresh_token: Some("whoop-refresh".into()),
             expires_at: Some(Utc::now() + Duration::seconds(30)),
         };
-        let id = repo::save_connected(
-            app.db(),
-            &app.state.config.keys,
-            Connected {
-                workspace_id: &workspace,
-                user_id: &user,
-                provider_id: "whoop",
-                tokens: &tokens,
-                account_id: Some("10129"),
-                scopes: &["offline"],
-            },
-            Utc::now(),
-        )
-        .await
-        .unwrap();
+        let id = app
+            .connect_first_user("whoop", &tokens, Some("10129"), &["offline"])
+            .await;
 
         let json = |name: &str| ResponseTemplate::new(200).set_body_json(fixture(name));
         Mock::given(method("POST")).and(path("/oauth/oauth2/token"))
