@@ -7,7 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::admin::{AdminPage, JobsPage, PersonPage, UsersPage};
 use crate::api_keys::ApiKeysPage;
-use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignupPage};
+use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignOutForm, SignupPage};
 use crate::connections::ConnectionsPage;
 use crate::dashboard::DashboardPage;
 use crate::goals::{GoalPage, GoalsPage};
@@ -21,7 +21,7 @@ use crate::mood::MoodPage;
 use crate::settings::SettingsPage;
 use crate::ui::more::MorePage;
 use crate::ui::theme::HEAD_SCRIPT;
-use crate::ui::NotFound;
+use crate::ui::{NotFound, SessionSource, SignOut};
 use crate::webhooks::{WebhookPage, WebhooksPage};
 use crate::workouts::{WorkoutPage, WorkoutsPage};
 
@@ -48,6 +48,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // The shared page frame asks these of the app, so `ui` imports no feature.
+    provide_context(SessionSource(|| Box::pin(crate::auth::current_user())));
+    provide_context(SignOut(ViewFn::from(|| view! { <SignOutForm/> })));
     view! {
         <Stylesheet id="leptos" href="/pkg/vitasync.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use crate::accounts::provisioning::{self, Bootstrap, NewAccount};
 use crate::platform::config::Config;
 use crate::platform::db::Db;
-use crate::platform::server;
+use crate::server;
 
 #[derive(Parser, Debug)]
 #[command(name = "vitasync", version, about = "Self-hosted health-data platform")]

@@ -23,6 +23,7 @@ pub mod goals;
 pub mod habits;
 pub mod health;
 pub mod hydration;
+pub mod identity;
 pub mod instance;
 pub mod journal;
 pub mod measurements;
@@ -39,6 +40,8 @@ pub mod cli;
 pub mod demo_provider;
 #[cfg(feature = "ssr")]
 pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

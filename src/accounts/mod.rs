@@ -1,7 +1,6 @@
 //! Workspaces, people and their roles: the types every page shares, the validation of what
 //! people type, and (server side) the queries and provisioning behind sign-up and admin tasks.
 
-pub mod types;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
@@ -11,4 +10,4 @@ pub mod provisioning;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
-pub use types::*;
+pub use crate::identity::{Role, SessionUser};

@@ -5,9 +5,9 @@ use crate::webhooks::EventType;
 use chrono::Utc;
 
 use super::repo;
-use super::types::Role;
 use super::validate;
 use crate::error::AppError;
+use crate::identity::Role;
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::platform::password;

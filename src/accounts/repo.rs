@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::types::{Role, SessionUser};
+use crate::identity::{Role, SessionUser};
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::with_db;
@@ -159,6 +159,27 @@ pub async fn touch_auth_session(db: &Db, id: &str, now: DateTime<Utc>) -> Result
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Removes sessions idle since `idle_before` or started before `started_before`.
+pub async fn sweep_auth_sessions(
+    db: &Db,
+    idle_before: DateTime<Utc>,
+    started_before: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    with_db!(db, pool => sqlx::query("DELETE FROM auth_sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(idle_before)
+        .bind(started_before)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))
+}
+
+/// Removes invitations that expired before `before` without being accepted.
+pub async fn sweep_invitations(db: &Db, before: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    with_db!(db, pool => sqlx::query("DELETE FROM invitations WHERE expires_at < $1 AND accepted_at IS NULL")
+        .bind(before)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))
 }
 
 pub async fn delete_auth_session(db: &Db, id: &str) -> Result<(), sqlx::Error> {

@@ -33,7 +33,7 @@ pub async fn invite_person(
     let db = ctx.db();
     let u = person(&ctx, ws, &id).await?;
     let role = parse_role(&role)?;
-    let days = super::api::invitation_days(&expires_in_days)?;
+    let days = super::server_fns::invitation_days(&expires_in_days)?;
     if u.can_sign_in {
         return Err(AppError::invalid("role", "They can already sign in."));
     }

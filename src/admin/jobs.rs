@@ -111,7 +111,7 @@ pub async fn list_jobs(
             .map(|(_, l)| l.clone())
             .unwrap_or_else(|| id.to_string())
     };
-    let registry = &ctx.state.engine.registry;
+    let registry = &ctx.state.engine().registry;
     let providers: Vec<(String, String)> = registry
         .all()
         .iter()
@@ -181,7 +181,7 @@ pub async fn retry_job(id: String) -> Result<(), AppError> {
     }
     match ctx
         .state
-        .engine
+        .engine()
         .request_sync(&conn, chrono::Utc::now())
         .await?
     {

@@ -3,16 +3,16 @@
 
 pub mod access;
 mod access_section;
-pub mod api;
 pub mod jobs;
 mod jobs_page;
 mod page;
+pub mod server_fns;
 mod tabs;
 pub mod users;
 mod users_page;
 
-pub use api::*;
 pub use jobs_page::JobsPage;
 pub use page::AdminPage;
+pub use server_fns::*;
 pub use tabs::AdminTabs;
 pub use users_page::{PersonPage, UsersPage};

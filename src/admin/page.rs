@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::access_section::InviteChoices;
-use super::api::{
+use super::server_fns::{
     get_admin_overview, AdminOverview, InviteMember, RevokeInvitation, SetOpenSignup,
 };
 use crate::ui::reset_on_success;

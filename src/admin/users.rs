@@ -197,7 +197,7 @@ pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
     let u = person(&ctx, &auth.user.workspace_id, &id).await?;
     let db = ctx.db();
     let local = |t| crate::ui::time::local_datetime(t, &tz);
-    let registry = &ctx.state.engine.registry;
+    let registry = &ctx.state.engine().registry;
     let name_of = |p: &str| {
         registry
             .all()

@@ -26,6 +26,13 @@ pub struct ApiRuntime {
     touched: Mutex<HashMap<String, Instant>>,
 }
 
+impl AppState {
+    /// The API's rate limiter and bookkeeping, which the composition root adds to the state.
+    pub fn api(&self) -> &std::sync::Arc<ApiRuntime> {
+        self.part::<std::sync::Arc<ApiRuntime>>()
+    }
+}
+
 impl std::fmt::Debug for ApiRuntime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiRuntime").finish_non_exhaustive()
@@ -128,10 +135,10 @@ impl FromRequestParts<AppState> for ApiCaller {
             )));
         }
         state
-            .api
+            .api()
             .check_rate(&key.id)
             .map_err(ApiError::rate_limited)?;
-        if state.api.due_for_touch(&key.id) {
+        if state.api().due_for_touch(&key.id) {
             // Best effort: a failed bookkeeping write must not fail the request.
             if let Err(e) = repo::touch(&state.db, &key.id, now).await {
                 tracing::warn!(error = %e, key = %key.id, "could not record API key use");

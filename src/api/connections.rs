@@ -180,11 +180,11 @@ pub async fn start_connection(
     caller.require(Scope::Write)?;
     let user = super::users::owned_user(&state, &caller, &user_id).await?;
     let mut problems = Vec::new();
-    let provider = state.engine.registry.get(&input.provider_id);
+    let provider = state.engine().registry.get(&input.provider_id);
     let endpoints = provider.as_ref().and_then(|p| p.endpoints());
     if endpoints.is_none() {
         let known = state
-            .engine
+            .engine()
             .registry
             .all()
             .iter()
@@ -267,7 +267,7 @@ pub async fn disconnect(
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Write)?;
     let conn = owned_connection(&state, &caller, &user_id, &id).await?;
-    let engine = &state.engine;
+    let engine = &state.engine();
     if let (Some(Ok(tokens)), Some(p)) = (
         conn.tokens(&state.config.keys),
         engine.registry.get(&conn.provider_id),
@@ -313,12 +313,12 @@ pub async fn sync_now(
             "This connection is disconnected; the person must connect again.",
         ));
     }
-    if state.engine.registry.get(&conn.provider_id).is_none() {
+    if state.engine().registry.get(&conn.provider_id).is_none() {
         return Err(ApiError::conflict(
             "This provider is not configured on this server.",
         ));
     }
-    let queued = state.engine.request_sync(&conn, Utc::now()).await?;
+    let queued = state.engine().request_sync(&conn, Utc::now()).await?;
     let job = match queued {
         Some(job_id) => monitor::get(&state.db, &caller.workspace_id, &job_id).await?,
         None => monitor::open_for_connection(&state.db, &caller.workspace_id, &conn.id).await?,

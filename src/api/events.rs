@@ -5,7 +5,6 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
-use sqlx::FromRow;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,8 +14,9 @@ use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::ApiQuery;
 use super::pagination::{far_future, Page, PageParams};
 use crate::api_keys::Scope;
+use crate::health::repo::{self, EventFilter, EventRow, RecordRow};
+use crate::platform::db::seek::TimeSeek;
 use crate::platform::state::AppState;
-use crate::with_db;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,7 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_records))
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, FromRow)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     pub id: String,
@@ -48,13 +48,28 @@ pub struct Event {
     pub data: Option<SqlJson<serde_json::Value>>,
 }
 
-const EVENT_COLUMNS: &str =
-    "id, provider_id, provider_event_id, event_type, activity_type, title, \
-     started_at, ended_at, CAST(duration_seconds AS BIGINT) AS duration_seconds, distance_meters, \
-     calories_kcal, CAST(avg_heart_rate AS BIGINT) AS avg_heart_rate, \
-     CAST(max_heart_rate AS BIGINT) AS max_heart_rate, data";
+impl From<EventRow> for Event {
+    fn from(r: EventRow) -> Self {
+        Event {
+            id: r.id,
+            provider_id: r.provider_id,
+            provider_event_id: r.provider_event_id,
+            event_type: r.event_type,
+            activity_type: r.activity_type,
+            title: r.title,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            duration_seconds: r.duration_seconds,
+            distance_meters: r.distance_meters,
+            calories_kcal: r.calories_kcal,
+            avg_heart_rate: r.avg_heart_rate,
+            max_heart_rate: r.max_heart_rate,
+            data: r.data,
+        }
+    }
+}
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, FromRow)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonalRecord {
     pub metric_type: String,
@@ -64,6 +79,19 @@ pub struct PersonalRecord {
     pub unit: Option<String>,
     pub recorded_at: DateTime<Utc>,
     pub provider_id: String,
+}
+
+impl From<RecordRow> for PersonalRecord {
+    fn from(r: RecordRow) -> Self {
+        PersonalRecord {
+            metric_type: r.metric_type,
+            category: r.category,
+            value: r.value,
+            unit: r.unit,
+            recorded_at: r.recorded_at,
+            provider_id: r.provider_id,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -115,30 +143,24 @@ pub async fn list_events(
             format!("{t:?} is not an event type; use workout, sleep or activity."),
         )]));
     }
-    let sql = format!(
-        "SELECT {EVENT_COLUMNS} FROM events WHERE user_id = $1 \
-           AND ($2 = '' OR event_type = $2) AND ($3 = '' OR activity_type = $3) \
-           AND ($4 = '' OR provider_id = $4) AND started_at >= $5 AND started_at < $6 \
-           AND (started_at < $7 OR (started_at = $7 AND id < $8)) \
-         ORDER BY started_at DESC, id DESC LIMIT $9"
-    );
-    let rows: Vec<Event> = with_db!(&state.db, pool => sqlx::query_as(&sql)
-        .bind(&user_id)
-        .bind(q.event_type.as_deref().unwrap_or(""))
-        .bind(q.activity_type.as_deref().unwrap_or(""))
-        .bind(q.provider_id.as_deref().unwrap_or(""))
-        .bind(q.from.unwrap_or(DateTime::<Utc>::UNIX_EPOCH))
-        .bind(q.to.unwrap_or_else(far_future))
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
+    let filter = EventFilter {
+        event_type: q.event_type.as_deref().unwrap_or(""),
+        activity_type: q.activity_type.as_deref().unwrap_or(""),
+        provider_id: q.provider_id.as_deref().unwrap_or(""),
+    };
+    let seek = TimeSeek {
+        from: q.from.unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+        to: q.to.unwrap_or_else(far_future),
+        before_at,
+        before_id,
+        fetch: limit + 1,
+    };
+    let rows = repo::events(&state.db, &user_id, filter, &seek).await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,
         |e| (e.started_at, e.id.clone()),
-        |e| e,
+        Event::from,
     )))
 }
 
@@ -159,13 +181,9 @@ pub async fn get_event(
 ) -> Result<Json<Event>, ApiError> {
     caller.require(Scope::Read)?;
     super::users::owned_user(&state, &caller, &user_id).await?;
-    let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1 AND user_id = $2");
-    let row: Option<Event> = with_db!(&state.db, pool => sqlx::query_as(&sql)
-        .bind(&id)
-        .bind(&user_id)
-        .fetch_optional(pool)
-        .await)?;
-    row.map(Json).ok_or_else(|| ApiError::not_found("event"))
+    let row = repo::event(&state.db, &user_id, &id).await?;
+    row.map(|r| Json(Event::from(r)))
+        .ok_or_else(|| ApiError::not_found("event"))
 }
 
 /// The user's personal records, one per metric and kind of best.
@@ -182,11 +200,8 @@ pub async fn list_records(
 ) -> Result<Json<Page<PersonalRecord>>, ApiError> {
     caller.require(Scope::Read)?;
     super::users::owned_user(&state, &caller, &user_id).await?;
-    let rows: Vec<PersonalRecord> = with_db!(&state.db, pool => sqlx::query_as(
-        "SELECT metric_type, category, value, unit, recorded_at, provider_id FROM personal_records \
-         WHERE user_id = $1 ORDER BY metric_type, category")
-        .bind(&user_id)
-        .fetch_all(pool)
-        .await)?;
-    Ok(Json(Page::complete(rows)))
+    let rows = repo::records(&state.db, &user_id).await?;
+    Ok(Json(Page::complete(
+        rows.into_iter().map(PersonalRecord::from).collect(),
+    )))
 }

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sqlx::FromRow;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,9 +17,8 @@ use super::pagination::{Page, PageParams};
 use crate::api_keys::Scope;
 use crate::health::catalogue;
 use crate::health::ingest::{self, Batch, IngestError, PointInput, Source};
-use crate::platform::db::Db;
+use crate::health::repo::{self, RollupKey, RollupRow};
 use crate::platform::state::AppState;
-use crate::with_db;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(daily_summaries, ingest_points))
@@ -43,18 +41,6 @@ pub struct DailySummary {
     pub max: Option<f64>,
     /// The day's latest reading.
     pub last: Option<f64>,
-}
-
-#[derive(Debug, FromRow)]
-struct RollupRow {
-    local_date: NaiveDate,
-    metric_type: String,
-    provider_id: String,
-    sample_count: i64,
-    value_sum: Option<f64>,
-    value_min: Option<f64>,
-    value_max: Option<f64>,
-    value_last: Option<f64>,
 }
 
 impl From<RollupRow> for DailySummary {
@@ -94,8 +80,6 @@ pub struct HealthQuery {
     pub cursor: Option<String>,
 }
 
-type RollupCursor = (NaiveDate, String, String);
-
 /// Daily summaries per metric and provider, oldest day first.
 #[utoipa::path(get, path = "/users/{userId}/health", tag = "Health data",
     params(("userId" = String, Path, description = "The user's id"), HealthQuery),
@@ -117,7 +101,7 @@ pub async fn daily_summaries(
         cursor: q.cursor.clone(),
     };
     let limit = page.limit()?;
-    let after: Option<RollupCursor> = page.cursor()?;
+    let after: Option<RollupKey> = page.cursor()?;
     let mut problems = Vec::new();
     let metric = match q.metric_type.as_deref() {
         Some(m) => match catalogue::metric(m) {
@@ -146,11 +130,15 @@ pub async fn daily_summaries(
     if !problems.is_empty() {
         return Err(ApiError::bad_query(problems));
     }
-    let rows = rollups(
+    // Without a cursor, seek from before the first day.
+    let after = after.unwrap_or((from - Duration::days(1), String::new(), String::new()));
+    let rows = repo::rollups(
         &state.db,
         &user.id,
-        metric.as_deref(),
-        q.provider_id.as_deref(),
+        (
+            metric.as_deref().unwrap_or(""),
+            q.provider_id.as_deref().unwrap_or(""),
+        ),
         (from, to),
         after,
         limit + 1,
@@ -162,38 +150,6 @@ pub async fn daily_summaries(
         |r| (r.local_date, r.metric_type.clone(), r.provider_id.clone()),
         DailySummary::from,
     )))
-}
-
-async fn rollups(
-    db: &Db,
-    user_id: &str,
-    metric: Option<&str>,
-    provider: Option<&str>,
-    (from, to): (NaiveDate, NaiveDate),
-    after: Option<RollupCursor>,
-    limit: i64,
-) -> Result<Vec<RollupRow>, sqlx::Error> {
-    // Without a cursor, seek from before the first day.
-    let (a_date, a_metric, a_provider) =
-        after.unwrap_or((from - Duration::days(1), String::new(), String::new()));
-    let sql = "SELECT local_date, metric_type, provider_id, CAST(sample_count AS BIGINT) AS sample_count, \
-               value_sum, value_min, value_max, value_last FROM daily_rollups \
-               WHERE user_id = $1 AND ($2 = '' OR metric_type = $2) AND ($3 = '' OR provider_id = $3) \
-                 AND local_date >= $4 AND local_date <= $5 \
-                 AND (local_date, metric_type, provider_id) > ($6, $7, $8) \
-               ORDER BY local_date, metric_type, provider_id LIMIT $9";
-    with_db!(db, pool => sqlx::query_as(sql)
-        .bind(user_id)
-        .bind(metric.unwrap_or(""))
-        .bind(provider.unwrap_or(""))
-        .bind(from)
-        .bind(to)
-        .bind(a_date)
-        .bind(a_metric)
-        .bind(a_provider)
-        .bind(limit)
-        .fetch_all(pool)
-        .await)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -237,19 +193,6 @@ pub async fn ingest_points(
 ) -> Result<(StatusCode, Json<IngestResult>), ApiError> {
     caller.require(Scope::Write)?;
     let user = super::users::owned_user(&state, &caller, &user_id).await?;
-    let reserved = state
-        .engine
-        .registry
-        .all()
-        .iter()
-        .any(|p| p.info().id == body.provider_id)
-        || ["manual", "computed", "demo"].contains(&body.provider_id.as_str());
-    if reserved {
-        return Err(ApiError::validation(vec![Detail::field(
-            "providerId",
-            "This id belongs to a built-in source; name your own, such as acme_scale.",
-        )]));
-    }
     if body.points.is_empty() || body.points.len() > MAX_POINTS {
         return Err(ApiError::validation(vec![Detail::field(
             "points",
@@ -258,7 +201,14 @@ pub async fn ingest_points(
     }
     let mut batch = Batch::new(&body.provider_id, Source::User);
     batch.points = body.points;
-    match ingest::ingest(&state.db, &user.id, batch).await {
+    let providers: Vec<&str> = state
+        .engine()
+        .registry
+        .all()
+        .iter()
+        .map(|p| p.info().id)
+        .collect();
+    match ingest::ingest_from_client(&state.db, &user.id, batch, &providers).await {
         Ok(report) => Ok((
             StatusCode::CREATED,
             Json(IngestResult {
@@ -280,6 +230,10 @@ pub async fn ingest_points(
         Err(IngestError::Provider) => Err(ApiError::validation(vec![Detail::field(
             "providerId",
             "Use 2 to 32 lower-case letters, digits or _, starting with a letter.",
+        )])),
+        Err(IngestError::ReservedProvider) => Err(ApiError::validation(vec![Detail::field(
+            "providerId",
+            ingest::RESERVED_PROVIDER,
         )])),
         Err(IngestError::UnknownUser) => Err(ApiError::not_found("user")),
         Err(IngestError::Db(e)) => Err(e.into()),

@@ -65,7 +65,7 @@ fn describe(state: &AppState, p: &dyn Provider) -> ProviderOut {
             event_types: info.events.iter().map(|e| e.to_string()).collect(),
             push: info.pushes,
             min_sync_interval_seconds: info.min_interval.as_secs(),
-            backfill_days: state.engine.registry.backfill_days(info.id),
+            backfill_days: state.engine().registry.backfill_days(info.id),
         },
     }
 }
@@ -78,7 +78,7 @@ pub async fn list_providers(
     caller: ApiCaller,
 ) -> Result<Json<Page<ProviderOut>>, ApiError> {
     caller.require(Scope::Read)?;
-    let all = state.engine.registry.all();
+    let all = state.engine().registry.all();
     Ok(Json(Page::complete(
         all.iter().map(|p| describe(&state, p.as_ref())).collect(),
     )))
@@ -98,7 +98,7 @@ pub async fn get_provider(
 ) -> Result<Json<ProviderOut>, ApiError> {
     caller.require(Scope::Read)?;
     state
-        .engine
+        .engine()
         .registry
         .all()
         .iter()

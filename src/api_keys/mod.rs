@@ -4,15 +4,15 @@
 //! eight characters after `vs_live_` (to recognise it in lists and logs) are stored; the raw key
 //! is shown once, when it is created.
 
-pub mod api;
 mod page;
 pub mod scope;
+pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod token;
 
-pub use api::*;
 pub use page::ApiKeysPage;
 pub use scope::Scope;
+pub use server_fns::*;

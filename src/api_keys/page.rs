@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{
+use super::server_fns::{
     list_api_keys, ApiKeyInfo, ApiKeysOverview, CreateApiKey, CreatedKey, RevokeApiKey,
 };
 use crate::admin::AdminTabs;

@@ -3,9 +3,11 @@
 //! Uploaded on the Connections page (progress shown while it runs) or imported with
 //! `vitasync import apple-health FILE --user EMAIL`. Facts in `docs/providers/apple-health.md`.
 
-pub mod api;
 pub mod panel;
+pub mod server_fns;
 
+#[cfg(feature = "ssr")]
+pub mod activity;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
@@ -16,5 +18,7 @@ pub mod parse;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod sample;
+#[cfg(feature = "ssr")]
+pub mod sleep;
 
 pub use panel::AppleHealthImport;

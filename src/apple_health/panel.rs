@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::api::{list_imports, ImportView};
+use super::server_fns::{list_imports, ImportView};
 use crate::health::pages::query_param;
 use crate::ui::ErrorPanel;
 

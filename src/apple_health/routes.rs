@@ -10,8 +10,8 @@ use chrono::Utc;
 use tokio::io::AsyncWriteExt;
 
 use super::import::{self, repo};
-use crate::platform::current_user::Authenticated;
 use crate::platform::ids::random_token;
+use crate::platform::request::Authenticated;
 use crate::platform::state::AppState;
 
 /// The largest upload accepted (exports of many years reach a few gigabytes).

@@ -1,11 +1,11 @@
 //! Signing in and out, first-run setup, joining by invitation and open sign-up.
 
-pub mod api;
 pub mod pages;
+pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod session;
 
-pub use api::*;
+pub use server_fns::*;
 
 /// Only same-site paths are followed after sign-in (no open redirects).
 pub fn safe_next(next: Option<&str>) -> String {

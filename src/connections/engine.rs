@@ -34,6 +34,13 @@ pub struct Engine {
     pub stop_after_pages: Option<usize>,
 }
 
+impl crate::platform::state::AppState {
+    /// The sync engine, which the composition root adds to the state.
+    pub fn engine(&self) -> &Arc<Engine> {
+        self.part::<Arc<Engine>>()
+    }
+}
+
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")

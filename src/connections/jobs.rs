@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::provider::Window;
-use crate::platform::db::Db;
+use crate::platform::db::{dialect, Db};
 use crate::platform::ids::new_id;
 use crate::with_db;
 
@@ -83,10 +83,7 @@ pub async fn claim(
 ) -> Result<Option<JobRow>, sqlx::Error> {
     const PICK: &str = "SELECT id FROM sync_jobs WHERE (status = 'pending' AND (run_after IS NULL OR run_after <= $1)) \
         OR (status = 'running' AND locked_until < $1) ORDER BY created_at, id LIMIT 1";
-    let lock = match db {
-        Db::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-        Db::Sqlite(_) => "",
-    };
+    let lock = dialect::skip_locked(db.backend(), None);
     let sql = format!(
         "UPDATE sync_jobs SET status = 'running', attempts = attempts + 1, locked_until = $2, \
          started_at = COALESCE(started_at, $1) WHERE id = ({PICK}{lock}) RETURNING {COLUMNS}"

@@ -1,8 +1,8 @@
 //! Connected devices: the provider framework, the OAuth connect flow, sealed tokens, and the
 //! sync engine that keeps data arriving. `api` and `page` are the Connections screen.
 
-pub mod api;
 pub mod page;
+pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod engine;

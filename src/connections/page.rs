@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{list_connections, ConnectionsView, Disconnect, ProviderCard, SyncNow};
+use super::server_fns::{list_connections, ConnectionsView, Disconnect, ProviderCard, SyncNow};
 use crate::health::pages::query_param;
 use crate::ui::{action_error, Access, ErrorPanel, FormError, Guarded};
 

@@ -43,7 +43,7 @@ pub async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(provider) = state.engine.registry.get(&provider_id) else {
+    let Some(provider) = state.engine().registry.get(&provider_id) else {
         return error(StatusCode::NOT_FOUND, "not_found", "No such provider here.");
     };
     let now = Utc::now();
@@ -162,7 +162,7 @@ async fn dispatch(
             continue;
         }
         match state
-            .engine
+            .engine()
             .request_push_sync(conn, notice.since, now)
             .await?
         {

@@ -14,8 +14,8 @@ use chrono::Utc;
 
 use super::oauth_state::{self, NewState, Origin, StateError};
 use super::{oauth, repo};
-use crate::platform::current_user::Authenticated;
 use crate::platform::ids::random_token;
+use crate::platform::request::Authenticated;
 use crate::platform::state::AppState;
 
 fn see_other(location: &str) -> Response {
@@ -117,9 +117,9 @@ pub async fn connect(
     let Some(Extension(auth)) = auth else {
         return see_other("/login?next=/connections");
     };
-    let Some(provider) = state.engine.registry.get(&provider_id) else {
+    let Some(provider) = state.engine().registry.get(&provider_id) else {
         let known = state
-            .engine
+            .engine()
             .registry
             .all()
             .iter()
@@ -195,7 +195,7 @@ async fn finish_callback(
     q: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Response {
-    let Some(provider) = state.engine.registry.get(provider_id) else {
+    let Some(provider) = state.engine().registry.get(provider_id) else {
         return failed("unknown", "unavailable");
     };
     if provider.endpoints().is_none() {
@@ -258,7 +258,7 @@ async fn finish_callback(
     let Some(code) = q.get("code").filter(|c| !c.is_empty()) else {
         return ret.to(provider_id, Err("provider"));
     };
-    let http = &state.engine.http;
+    let http = &state.engine().http;
     let grant = match provider
         .exchange_code(http, &verified.redirect_uri, code, verified.pkce_verifier)
         .await
@@ -315,7 +315,7 @@ async fn finish_callback(
     let Some(conn) = conn else {
         return ret.to(provider_id, Err("internal"));
     };
-    if let Err(e) = state.engine.request_sync(&conn, now).await {
+    if let Err(e) = state.engine().request_sync(&conn, now).await {
         tracing::error!(error = %e, "could not queue the first sync");
     }
     tracing::info!(user = %user_id, provider = provider_id, "provider connected");

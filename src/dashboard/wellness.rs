@@ -5,13 +5,13 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::goals::api::GoalCard;
+use crate::goals::model::GoalCard;
 use crate::goals::GoalProgressList;
-use crate::habits::api::{CheckHabit, HabitCard};
+use crate::habits::server_fns::{CheckHabit, HabitCard};
 use crate::habits::HabitCheck;
-use crate::hydration::api::{AddWater, WaterToday};
+use crate::hydration::server_fns::{AddWater, WaterToday};
 use crate::hydration::WaterQuickAdd;
-use crate::mood::api::{AddMood, MoodToday};
+use crate::mood::server_fns::{AddMood, MoodToday};
 use crate::mood::MoodPicker;
 use crate::ui::ErrorPanel;
 
@@ -31,13 +31,13 @@ pub async fn get_wellness_today() -> Result<WellnessToday, AppError> {
     let auth = ctx.require_user()?;
     let tz = crate::health::local_time::zone(&auth.user.timezone);
     let (db, user) = (ctx.db(), auth.user.id.as_str());
-    let (habits, has_habits) = crate::habits::api::due_today(db, user, tz).await?;
+    let (habits, has_habits) = crate::habits::server_fns::due_today(db, user, tz).await?;
     Ok(WellnessToday {
-        water: crate::hydration::api::water_today(db, user, tz).await?,
+        water: crate::hydration::server_fns::water_today(db, user, tz).await?,
         habits,
         has_habits,
-        mood: crate::mood::api::mood_today(db, user, tz).await?,
-        goals: crate::goals::api::active_goal_cards(db, user, tz).await?,
+        mood: crate::mood::server_fns::mood_today(db, user, tz).await?,
+        goals: crate::goals::service::active_goal_cards(db, user, tz).await?,
     })
 }
 

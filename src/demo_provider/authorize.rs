@@ -14,7 +14,7 @@ use chrono::Utc;
 use super::grants;
 use crate::connections::providers::demo::{CLIENT_ID, INFO, SCOPES};
 use crate::connections::routes::{base_url, callback_url};
-use crate::platform::current_user::Authenticated;
+use crate::platform::request::Authenticated;
 use crate::platform::state::AppState;
 use crate::ui::theme::HEAD_SCRIPT;
 

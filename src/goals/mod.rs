@@ -2,11 +2,21 @@
 //! habit check-ins) per day, ISO week or month, with progress computed from the stored data,
 //! a period history and a streak of periods met.
 
-pub mod api;
+#[cfg(feature = "ssr")]
+mod evaluate;
+#[cfg(feature = "ssr")]
+pub mod form;
 mod page;
 pub mod progress;
 #[cfg(feature = "ssr")]
+pub mod repo;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod values;
+#[cfg(feature = "ssr")]
+mod wording;
 
 pub use page::{GoalPage, GoalProgressList, GoalsPage};
 

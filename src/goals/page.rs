@@ -1,10 +1,12 @@
 use leptos::prelude::*;
+
+use super::model::GoalCard;
 use leptos_meta::Title;
 
 use crate::ui::FormField;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_goal, list_goals, ArchiveGoal, CreateGoal, DeleteGoal, GoalCard, GoalsView};
+use super::server_fns::{get_goal, list_goals, ArchiveGoal, CreateGoal, DeleteGoal, GoalsView};
 use crate::error::AppError;
 use crate::health::pages::ChartBox;
 use crate::ui::{

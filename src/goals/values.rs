@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::{Combine, GoalMetric};
@@ -11,7 +11,6 @@ use crate::error::AppError;
 use crate::health::{catalogue, local_time, series};
 use crate::platform::db::Db;
 use crate::wellness::period::Cadence;
-use crate::with_db;
 
 /// One figure per local day with data over `from..=to`.
 pub async fn daily(
@@ -35,18 +34,18 @@ pub async fn daily(
                 .map(|v| v.iter().map(|f| (f.date, f.value)).collect())
                 .unwrap_or_default()
         }
-        "water_ml" => crate::hydration::repo::daily_totals(db, user_id, tz, from, to)
+        "water_ml" => crate::hydration::service::daily_totals(db, user_id, tz, from, to)
             .await?
             .into_iter()
             .map(|(d, t)| (d, t.total_ml as f64))
             .collect(),
-        "mood_avg" => crate::mood::repo::daily(db, user_id, tz, from, to)
+        "mood_avg" => crate::mood::service::daily(db, user_id, tz, from, to)
             .await?
             .into_iter()
             .map(|(d, m)| (d, m.mood))
             .collect(),
         "habit_completions" => {
-            crate::habits::repo::completions_per_day(db, user_id, habit_id, from, to)
+            crate::habits::service::completions_per_day(db, user_id, habit_id, from, to)
                 .await?
                 .into_iter()
                 .map(|(d, n)| (d, n as f64))
@@ -54,14 +53,7 @@ pub async fn daily(
         }
         "workouts" => {
             let (start, end) = local_time::day_range(from, to, tz);
-            let starts: Vec<chrono::DateTime<Utc>> = with_db!(db, pool => sqlx::query_scalar(
-                "SELECT started_at FROM events WHERE user_id = $1 AND event_type = 'workout' \
-                 AND duplicate_of IS NULL AND started_at >= $2 AND started_at < $3")
-                .bind(user_id)
-                .bind(start)
-                .bind(end)
-                .fetch_all(pool)
-                .await)?;
+            let starts = super::repo::workout_starts(db, user_id, start, end).await?;
             let mut out = BTreeMap::new();
             for s in starts {
                 *out.entry(local_time::local_date(s, tz)).or_insert(0.0) += 1.0;

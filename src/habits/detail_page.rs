@@ -4,8 +4,10 @@ use leptos_meta::Title;
 use crate::ui::FormField;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_habit, ArchiveHabit, CheckHabit, DeleteHabit, HabitDetail, UpdateHabit};
 use super::page::HabitFields;
+use super::server_fns::{
+    get_habit, ArchiveHabit, CheckHabit, DeleteHabit, HabitDetail, UpdateHabit,
+};
 use crate::health::pages::query_param;
 use crate::ui::{action_error, field_error, Access, ErrorPanel, FormError, Guarded, Submit};
 use crate::wellness::views::{MonthCalendar, YearPixels};

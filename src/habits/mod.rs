@@ -1,11 +1,13 @@
 //! Habits: daily, weekday or custom schedules, one-tap check-ins for today or any past day,
 //! streaks that honour the schedule, Loop-style habit strength and a year heatmap.
 
-pub mod api;
 mod detail_page;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use detail_page::HabitPage;
 pub use page::{HabitCheck, HabitsPage};

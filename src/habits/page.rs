@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{list_habits, ArchiveHabit, CheckHabit, CreateHabit, HabitCard};
+use super::server_fns::{list_habits, ArchiveHabit, CheckHabit, CreateHabit, HabitCard};
 use super::{COLORS, PRESETS};
 use crate::error::AppError;
 use crate::ui::{

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::error::AppError;
 use crate::platform::db::Db;
+use crate::platform::ids::new_id;
 use crate::wellness::schedule::Schedule;
 use crate::wellness::streak::{Streaks, Tracker};
 use crate::with_db;
@@ -38,6 +39,24 @@ pub async fn list(db: &Db, user_id: &str) -> Result<Vec<HabitRow>, sqlx::Error> 
     with_db!(db, pool => sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
 }
 
+/// Up to `fetch` of the user's habits with an id after `after_id`, by id (keyset paging; ""
+/// starts at the first).
+pub async fn page_after(
+    db: &Db,
+    user_id: &str,
+    after_id: &str,
+    fetch: i64,
+) -> Result<Vec<HabitRow>, sqlx::Error> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM habits WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+    with_db!(db, pool => sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(after_id)
+        .bind(fetch)
+        .fetch_all(pool)
+        .await)
+}
+
 /// One of the user's own habits; another person's id is "not found".
 pub async fn get(db: &Db, user_id: &str, id: &str) -> Result<HabitRow, AppError> {
     let sql = format!("SELECT {COLUMNS} FROM habits WHERE id = $1 AND user_id = $2");
@@ -47,6 +66,85 @@ pub async fn get(db: &Db, user_id: &str, id: &str) -> Result<HabitRow, AppError>
         .fetch_optional(pool)
         .await)?;
     row.ok_or_else(|| AppError::NotFound("That habit does not exist (any more).".into()))
+}
+
+/// The fields of the habit form, checked.
+pub struct HabitInput {
+    pub name: String,
+    pub icon: String,
+    pub color: String,
+    pub frequency: String,
+    pub days: Vec<u8>,
+}
+
+/// How many active habits the user has (the cap leaves archived ones out).
+pub async fn count_active(db: &Db, user_id: &str) -> Result<i64, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM habits WHERE user_id = $1 AND active = $2")
+        .bind(user_id)
+        .bind(true)
+        .fetch_one(pool)
+        .await)
+}
+
+/// Stores a new active habit and returns its id.
+pub async fn insert(db: &Db, user_id: &str, input: &HabitInput) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    let now = Utc::now();
+    with_db!(db, pool => sqlx::query(
+        "INSERT INTO habits (id, user_id, name, icon, color, frequency, target_days, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
+        .bind(&id)
+        .bind(user_id)
+        .bind(&input.name)
+        .bind(&input.icon)
+        .bind(&input.color)
+        .bind(&input.frequency)
+        .bind(sqlx::types::Json(&input.days))
+        .bind(true)
+        .bind(now)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(id)
+}
+
+/// Stores a habit's new fields together with the streaks its schedule gives (a new schedule
+/// changes which days count, so both change in one statement).
+pub async fn update(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    input: &HabitInput,
+    s: Streaks,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query(
+        "UPDATE habits SET name = $1, icon = $2, color = $3, frequency = $4, target_days = $5, updated_at = $6, \
+         current_streak = $7, longest_streak = $8 WHERE id = $9 AND user_id = $10")
+        .bind(&input.name)
+        .bind(&input.icon)
+        .bind(&input.color)
+        .bind(&input.frequency)
+        .bind(sqlx::types::Json(&input.days))
+        .bind(Utc::now())
+        .bind(s.current as i32)
+        .bind(s.longest as i32)
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Archives (`active` false) or restores a habit; its check-ins are kept either way.
+pub async fn set_active(db: &Db, user_id: &str, id: &str, active: bool) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => sqlx::query("UPDATE habits SET active = $1, updated_at = $2 WHERE id = $3 AND user_id = $4")
+        .bind(active)
+        .bind(Utc::now())
+        .bind(id)
+        .bind(user_id)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))?;
+    Ok(())
 }
 
 /// Deletes a habit; its check-ins go with it (foreign key cascade).

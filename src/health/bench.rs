@@ -24,7 +24,7 @@ use crate::accounts::provisioning::{self, NewAccount};
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
-use crate::platform::server;
+use crate::server;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct BenchArgs {

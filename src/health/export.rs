@@ -10,7 +10,7 @@ use axum::Extension;
 
 use super::views::{resolve_range, RangeQuery};
 use super::{catalogue, local_time, series, sources};
-use crate::platform::current_user::Authenticated;
+use crate::platform::request::Authenticated;
 use crate::platform::state::AppState;
 
 pub async fn metric_csv(

@@ -18,11 +18,13 @@ pub mod dedup;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
 pub mod series;
 #[cfg(feature = "ssr")]
 pub mod views;
 
-pub mod api;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod pages;
+pub mod server_fns;

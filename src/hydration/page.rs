@@ -3,10 +3,10 @@ use leptos_meta::Title;
 
 use crate::ui::FormField;
 
-use super::api::{
+use super::server_fns::{
     get_hydration, AddWater, DeleteWater, HydrationView, SaveWaterSettings, UndoWater, WaterToday,
-    BEVERAGES,
 };
+use super::{BEVERAGES, NOTE_MAX};
 use crate::health::pages::{query_param, ChartBox, RangeTabs};
 use crate::ui::{
     action_error, field_error, reset_on_success, Access, ErrorPanel, FormError, Guarded, Submit,
@@ -143,7 +143,7 @@ fn HydrationBody(
                                 </select>
                             </div>
                         </div>
-                        <FormField label="Note (optional)" name="note" maxlength=200 error=field_error(add_error, "note")/>
+                        <FormField label="Note (optional)" name="note" maxlength={NOTE_MAX as u32} error=field_error(add_error, "note")/>
                         <Submit label="Add drink" pending=add.pending()/>
                     </ActionForm>
                 </details>

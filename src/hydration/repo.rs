@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use crate::error::AppError;
 use crate::health::local_time;
+use crate::platform::db::seek::TimeSeek;
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::with_db;
@@ -182,4 +183,60 @@ pub async fn delete(db: &Db, user_id: &str, id: &str) -> Result<(), AppError> {
         return Err(AppError::NotFound("That drink is no longer logged.".into()));
     }
     Ok(())
+}
+
+/// The id of the latest drink logged since `since` (by when it was entered, so the undo button
+/// takes back the last tap even if a drink was back-dated), if any.
+pub async fn latest_since(
+    db: &Db,
+    user_id: &str,
+    since: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    with_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM water_intake WHERE user_id = $1 AND logged_at >= $2 \
+         ORDER BY created_at DESC, id DESC LIMIT 1")
+        .bind(user_id)
+        .bind(since)
+        .fetch_optional(pool)
+        .await)
+}
+
+/// One logged drink as the REST API shows it. The amounts are cast so both backends hand
+/// back the same 64-bit integers (PostgreSQL stores them as `integer`).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IntakeRow {
+    pub id: String,
+    pub amount_ml: i64,
+    pub beverage_type: String,
+    pub note: Option<String>,
+    pub daily_goal_ml: i64,
+    pub logged_at: DateTime<Utc>,
+}
+
+const INTAKE_COLUMNS: &str = "id, CAST(amount_ml AS BIGINT) AS amount_ml, beverage_type, note, \
+                              CAST(daily_goal_ml AS BIGINT) AS daily_goal_ml, logged_at";
+
+/// A page of the person's drinks, newest first (ties broken by id, so a cursor never skips
+/// or repeats a row).
+pub async fn page(db: &Db, user_id: &str, seek: &TimeSeek) -> Result<Vec<IntakeRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {INTAKE_COLUMNS} FROM water_intake WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3 \
+           AND (logged_at < $4 OR (logged_at = $4 AND id < $5)) \
+         ORDER BY logged_at DESC, id DESC LIMIT $6"
+    );
+    with_db!(db, pool => sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(seek.from)
+        .bind(seek.to)
+        .bind(seek.before_at)
+        .bind(&seek.before_id)
+        .bind(seek.fetch)
+        .fetch_all(pool)
+        .await)
+}
+
+/// One of the person's drinks by id (another person's id reads as absent).
+pub async fn intake(db: &Db, user_id: &str, id: &str) -> Result<Option<IntakeRow>, sqlx::Error> {
+    let sql = format!("SELECT {INTAKE_COLUMNS} FROM water_intake WHERE id = $1 AND user_id = $2");
+    with_db!(db, pool => sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(pool).await)
 }

@@ -1,7 +1,7 @@
 //! The instance owner's page: every workspace on this server, and creating new ones.
 
-pub mod api;
 mod page;
+pub mod server_fns;
 
-pub use api::*;
 pub use page::InstancePage;
+pub use server_fns::*;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{list_workspaces, CreateWorkspace};
+use super::server_fns::{list_workspaces, CreateWorkspace};
 use crate::ui::{
     action_error, field_error, Access, ErrorPanel, FormError, FormField, Guarded, Submit,
 };

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::ui::FormField;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_journal_entry, new_journal_defaults, JournalEntry, SaveJournalEntry};
+use super::server_fns::{get_journal_entry, new_journal_defaults, JournalEntry, SaveJournalEntry};
 use super::MOOD_LABELS;
 use crate::ui::{action_error, field_error, Access, ErrorPanel, FormError, Guarded, Submit};
 

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_journal_entry, DeleteJournalEntry};
+use super::server_fns::{get_journal_entry, DeleteJournalEntry};
 use crate::ui::{action_error, field_error, Access, ErrorPanel, Guarded};
 
 #[component]

@@ -1,7 +1,6 @@
 //! Journal: Markdown entries with mood, gratitude and tags; search, tag and date filters, a
 //! calendar of writing days, "on this day" and writing stats.
 
-pub mod api;
 mod editor;
 mod entry_page;
 #[cfg(feature = "ssr")]
@@ -9,6 +8,7 @@ pub mod markdown;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod server_fns;
 
 pub use editor::{EditEntryPage, NewEntryPage};
 pub use entry_page::EntryPage;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{list_journal, EntryCard, JournalView};
+use super::server_fns::{list_journal, EntryCard, JournalView};
 use crate::health::pages::query_param;
 use crate::ui::{Access, EmptyState, ErrorPanel, Guarded};
 use crate::wellness::views::MonthCalendar;

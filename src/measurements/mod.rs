@@ -2,7 +2,9 @@
 //! written through the normal ingest path as provider `manual` with `source = manual`, and
 //! editable and deletable by their owner only.
 
-pub mod api;
 mod page;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod server_fns;
 
 pub use page::MeasurementsPage;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{
+use super::server_fns::{
     list_measurements, AddBloodPressure, AddMeasurement, DeleteMeasurement, Entry,
     UpdateMeasurement,
 };

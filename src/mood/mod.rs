@@ -1,10 +1,12 @@
 //! Mood: a quick 5-point check-in (several a day if you like) with optional energy, stress,
 //! activity tags and a note; a 30/90-day trend and a year in pixels.
 
-pub mod api;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use page::{MoodPage, MoodPicker};
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{get_mood, AddMood, DeleteMood, MoodEntry, MoodView};
+use super::server_fns::{get_mood, AddMood, DeleteMood, MoodEntry, MoodView};
 use super::MOODS;
 use crate::error::AppError;
 use crate::health::pages::{query_param, ChartBox, RangeTabs};

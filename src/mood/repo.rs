@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use super::mood_word;
 use crate::error::AppError;
 use crate::health::local_time;
+use crate::platform::db::seek::TimeSeek;
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::with_db;
@@ -40,6 +41,32 @@ pub async fn rows(
         .bind(end)
         .fetch_all(pool)
         .await)
+}
+
+const COLUMNS: &str = "id, score, energy_level, stress_level, tags, notes, recorded_at";
+
+/// A page of the person's check-ins, newest first.
+pub async fn page(db: &Db, user_id: &str, seek: &TimeSeek) -> Result<Vec<MoodRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM mood_logs WHERE user_id = $1 AND recorded_at >= $2 AND recorded_at < $3 \
+           AND (recorded_at < $4 OR (recorded_at = $4 AND id < $5)) \
+         ORDER BY recorded_at DESC, id DESC LIMIT $6"
+    );
+    with_db!(db, pool => sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(seek.from)
+        .bind(seek.to)
+        .bind(seek.before_at)
+        .bind(&seek.before_id)
+        .bind(seek.fetch)
+        .fetch_all(pool)
+        .await)
+}
+
+/// One check-in by id.
+pub async fn get(db: &Db, user_id: &str, id: &str) -> Result<Option<MoodRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM mood_logs WHERE id = $1 AND user_id = $2");
+    with_db!(db, pool => sqlx::query_as(&sql).bind(id).bind(user_id).fetch_optional(pool).await)
 }
 
 /// The newest entries, `limit` from `offset`.

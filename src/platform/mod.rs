@@ -2,16 +2,13 @@
 
 pub mod config;
 pub mod crypto;
-pub mod current_user;
 pub mod db;
 pub mod egress;
 pub mod health;
-pub mod housekeeping;
 pub mod ids;
 pub mod origin_check;
 pub mod password;
 pub mod request;
-pub mod server;
 pub mod session_store;
 pub mod state;
 pub mod throttle;

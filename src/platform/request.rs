@@ -15,10 +15,18 @@ use leptos::server_fn::redirect::REDIRECT_HEADER;
 use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
 
-use super::current_user::Authenticated;
 use super::db::Db;
 use super::state::AppState;
 use crate::error::AppError;
+use crate::identity::SessionUser;
+
+/// The signed-in person and the id of their `auth_sessions` row, put on the request by the
+/// session layer (`crate::auth::session::load_current_user`).
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    pub user: SessionUser,
+    pub auth_session_id: String,
+}
 
 #[derive(Clone)]
 pub struct RequestCtx {

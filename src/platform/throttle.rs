@@ -88,3 +88,13 @@ pub fn retry_message(wait: Duration) -> String {
     let unit = if minutes == 1 { "minute" } else { "minutes" };
     format!("Too many failed sign-in attempts. Try again in {minutes} {unit}.")
 }
+
+/// Removes counters of windows that ended a day ago and hold no lock.
+pub async fn sweep(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    with_db!(db, pool => sqlx::query(
+        "DELETE FROM auth_throttle WHERE window_started < $1 AND (locked_until IS NULL OR locked_until < $2)")
+        .bind(now - Duration::days(1))
+        .bind(now)
+        .execute(pool)
+        .await.map(|r| r.rows_affected()))
+}

@@ -1,8 +1,8 @@
 //! Settings: profile and time zone, password, and the browsers signed in to the account.
 
-pub mod api;
 mod page;
+pub mod server_fns;
 pub mod timezone;
 
-pub use api::*;
 pub use page::SettingsPage;
+pub use server_fns::*;

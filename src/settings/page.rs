@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{get_profile, list_sessions};
-use super::api::{ChangePassword, EndSession, Profile, SignOutOthers, UpdateProfile};
+use super::server_fns::{get_profile, list_sessions};
+use super::server_fns::{ChangePassword, EndSession, Profile, SignOutOthers, UpdateProfile};
 use crate::ui::reset_on_success;
 use crate::ui::{
     action_error, field_error, Access, ErrorPanel, FormError, FormField, Guarded, Submit,

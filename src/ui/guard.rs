@@ -6,10 +6,22 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use super::shell::Shell;
 use super::status_pages::{ErrorPanel, Forbidden};
-use crate::accounts::SessionUser;
-use crate::auth::current_user;
+use crate::error::AppError;
+use crate::identity::SessionUser;
+
+/// The future that answers "who is signed in?".
+pub type SessionFuture =
+    Pin<Box<dyn Future<Output = Result<Option<SessionUser>, AppError>> + Send>>;
+
+/// How guarded pages learn who is signed in. The app provides it as context (it asks the
+/// `auth` feature's server function), so the shared UI imports no feature.
+#[derive(Clone, Copy)]
+pub struct SessionSource(pub fn() -> SessionFuture);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
@@ -39,7 +51,8 @@ where
 {
     let location = use_location();
     // Keyed on the path so a navigation re-checks the session (it may have ended elsewhere).
-    let me = Resource::new(move || location.pathname.get(), |_| current_user());
+    let source = expect_context::<SessionSource>();
+    let me = Resource::new(move || location.pathname.get(), move |_| (source.0)());
     view! {
         <Suspense fallback=|| view! { <div class="page-loading" aria-busy="true">"Loading…"</div> }>
             {move || {

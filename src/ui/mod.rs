@@ -14,5 +14,6 @@ pub mod time;
 
 pub use empty_state::EmptyState;
 pub use form::{action_error, field_error, reset_on_success, FormError, FormField, Submit};
-pub use guard::{Access, Guarded};
+pub use guard::{Access, Guarded, SessionSource};
+pub use shell::SignOut;
 pub use status_pages::{ErrorPanel, Forbidden, NotFound};

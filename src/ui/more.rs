@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{Access, Guarded};
-use crate::accounts::SessionUser;
+use crate::identity::SessionUser;
 
 #[component]
 pub fn MorePage() -> impl IntoView {

@@ -5,8 +5,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::icons::{Icon, IconSvg};
-use crate::accounts::SessionUser;
-use crate::auth::Logout;
+use crate::identity::SessionUser;
+
+/// The sign-out control of the top bar. The app provides it as context (the `auth` feature's
+/// form), so the shared UI imports no feature.
+#[derive(Clone)]
+pub struct SignOut(pub ViewFn);
 
 #[component]
 fn NavItem(
@@ -27,7 +31,7 @@ fn NavItem(
 
 #[component]
 pub fn Shell(user: SessionUser, children: Children) -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
+    let sign_out = expect_context::<SignOut>().0;
     let is_admin = user.is_admin();
     let is_owner = user.is_instance_owner;
     view! {
@@ -44,9 +48,7 @@ pub fn Shell(user: SessionUser, children: Children) -> impl IntoView {
                         <IconSvg icon=Icon::Theme/>
                     </button>
                     <span class="user-name">{user.name().to_string()}</span>
-                    <ActionForm action=logout attr:class="inline-form">
-                        <button type="submit" class="btn btn-ghost">"Sign out"</button>
-                    </ActionForm>
+                    {sign_out.run()}
                 </div>
             </header>
             <nav class="sidenav" aria-label="Main">

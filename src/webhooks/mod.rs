@@ -4,9 +4,9 @@
 //! `webhook-signature: v1,<HMAC-SHA256>`), sent through the SSRF guard and retried on a fixed
 //! schedule until it is delivered or given up.
 
-pub mod api;
 pub mod events;
 mod page;
+pub mod server_fns;
 
 #[cfg(feature = "ssr")]
 pub mod repo;
@@ -17,6 +17,6 @@ pub mod sender;
 #[cfg(feature = "ssr")]
 pub mod signing;
 
-pub use api::*;
 pub use events::EventType;
 pub use page::{WebhookPage, WebhooksPage};
+pub use server_fns::*;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{
+use super::server_fns::{
     list_webhooks, webhook_detail, CreateWebhook, CreatedWebhook, DeleteWebhook, DeliveryInfo,
     Redeliver, SendTestEvent, SetWebhookActive, WebhookInfo, WebhooksOverview,
 };

@@ -7,7 +7,7 @@ use sqlx::FromRow;
 
 use super::events::EventType;
 use crate::platform::crypto::KeyRing;
-use crate::platform::db::Db;
+use crate::platform::db::{dialect, Db};
 use crate::platform::ids::new_id;
 use crate::with_db;
 
@@ -368,10 +368,7 @@ pub async fn claim(
     now: DateTime<Utc>,
     lease: chrono::Duration,
 ) -> Result<Option<Claimed>, sqlx::Error> {
-    let lock = match db {
-        Db::Postgres(_) => " FOR UPDATE OF d SKIP LOCKED",
-        Db::Sqlite(_) => "",
-    };
+    let lock = dialect::skip_locked(db.backend(), Some("d"));
     let sql = format!(
         "UPDATE webhook_deliveries SET attempt_count = attempt_count + 1, next_attempt_at = $2, last_attempt_at = $1 \
          WHERE id = (SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \

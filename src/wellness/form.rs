@@ -60,8 +60,22 @@ pub fn required_text(field: &str, raw: &str, max: usize, what: &str) -> Result<S
 /// Tags typed as "work, family run": split on commas, lower-cased, spaces inside a tag become
 /// dashes, duplicates dropped; at most 20 tags of 32 characters (letters, digits, `-`, `_`).
 pub fn tags(field: &str, raw: &str) -> Result<Vec<String>, AppError> {
+    normalised_tags(field, raw.split(TAG_SEPARATORS))
+}
+
+/// Tags sent as a list (the API): each is read as if typed, by the same rules as [`tags`].
+pub fn tag_list(field: &str, list: &[String]) -> Result<Vec<String>, AppError> {
+    normalised_tags(field, list.iter().flat_map(|t| t.split(TAG_SEPARATORS)))
+}
+
+const TAG_SEPARATORS: [char; 3] = [',', '#', '\n'];
+
+fn normalised_tags<'a>(
+    field: &str,
+    parts: impl Iterator<Item = &'a str>,
+) -> Result<Vec<String>, AppError> {
     let mut out: Vec<String> = Vec::new();
-    for part in raw.split([',', '#', '\n']) {
+    for part in parts {
         let tag = part
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -95,23 +109,41 @@ pub fn tags(field: &str, raw: &str) -> Result<Vec<String>, AppError> {
     Ok(out)
 }
 
-/// A 1–5 rating; empty is `None` unless `required`.
+/// The scale of moods, energy and stress ratings.
+pub const SCALE: std::ops::RangeInclusive<i64> = 1..=5;
+
+/// A 1–5 rating typed into a form; empty is `None` unless `required`.
 pub fn score(field: &str, raw: &str, what: &str, required: bool) -> Result<Option<u8>, AppError> {
     let t = raw.trim();
     if t.is_empty() {
-        return if required {
-            Err(AppError::invalid(field, format!("Choose {what}.")))
-        } else {
-            Ok(None)
-        };
+        return level(field, None, what, required);
     }
-    match t.parse::<u8>() {
-        Ok(n @ 1..=5) => Ok(Some(n)),
-        _ => Err(AppError::invalid(
-            field,
-            format!("Choose {what} from 1 to 5."),
-        )),
+    match t.parse::<i64>() {
+        Ok(n) => level(field, Some(n), what, required),
+        Err(_) => Err(out_of_scale(field, what)),
     }
+}
+
+/// A 1–5 rating sent as a number (the API); absent is `None` unless `required`.
+pub fn level(
+    field: &str,
+    value: Option<i64>,
+    what: &str,
+    required: bool,
+) -> Result<Option<u8>, AppError> {
+    match value {
+        None if required => Err(AppError::invalid(field, format!("Choose {what}."))),
+        None => Ok(None),
+        Some(n) if SCALE.contains(&n) => Ok(Some(n as u8)),
+        Some(_) => Err(out_of_scale(field, what)),
+    }
+}
+
+fn out_of_scale(field: &str, what: &str) -> AppError {
+    AppError::invalid(
+        field,
+        format!("Choose {what} from {} to {}.", SCALE.start(), SCALE.end()),
+    )
 }
 
 /// A whole number within `range`.

@@ -1,8 +1,8 @@
 //! Workouts: the list of sessions (events of type `workout`) with filters and weekly training
 //! volume, and one session's detail with laps, heart-rate zones, pace and elevation.
 
-pub mod api;
 mod page;
+pub mod server_fns;
 #[cfg(feature = "ssr")]
 mod views;
 

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_workout, list_workouts, WorkoutDetail, WorkoutList};
+use super::server_fns::{get_workout, list_workouts, WorkoutDetail, WorkoutList};
 use crate::health::pages::{query_param, ChartBox};
 use crate::ui::{Access, EmptyState, ErrorPanel, Guarded};
 

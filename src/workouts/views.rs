@@ -5,7 +5,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use sqlx::FromRow;
 
-use super::api::{Lap, WorkoutDetail, WorkoutList, WorkoutRow};
+use super::server_fns::{Lap, WorkoutDetail, WorkoutList, WorkoutRow};
 use crate::error::AppError;
 use crate::health::catalogue::format_number;
 use crate::health::charts::{self, Chart, Kind, Series};

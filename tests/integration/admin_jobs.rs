@@ -40,7 +40,7 @@ both_backends!(
         let conn = repo::get(app.db(), &conn_id).await.unwrap().unwrap();
         let job = app
             .state
-            .engine
+            .engine()
             .request_sync(&conn, Utc::now())
             .await
             .unwrap()
@@ -157,7 +157,7 @@ both_backends!(
         for _ in 0..27 {
             let id = app
                 .state
-                .engine
+                .engine()
                 .request_sync(&conn, Utc::now())
                 .await
                 .unwrap()

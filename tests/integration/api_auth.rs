@@ -229,9 +229,9 @@ both_backends!(
     }
 );
 
-crate::both_backends_with!(
+crate::both_backends!(
     rate_limit,
-    |c: &mut vitasync::platform::config::Config| c.api_rate_limit = 3,
+    with |c: &mut vitasync::platform::config::Config| c.api_rate_limit = 3,
     |app: TestApp| async move {
         let (ws, _) = app.workspace("Acme").await;
         let key = app.api_key(&ws, "read").await;

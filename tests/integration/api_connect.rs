@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 use vitasync::with_db;
 
-use crate::both_backends_listening;
+use crate::both_backends;
 use crate::harness::{Client, TestApp};
 
 fn query_of(location: &str) -> HashMap<String, String> {
@@ -40,8 +40,9 @@ async fn connections(app: &TestApp) -> i64 {
     with_db!(app.db(), pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM provider_connections").fetch_one(pool).await).unwrap()
 }
 
-both_backends_listening!(
+both_backends!(
     a_platform_connects_its_person_and_gets_them_back,
+    listening,
     |app: TestApp| async move {
         let (ws, owner) = app.workspace("Acme").await;
         let user_id: String = with_db!(app.db(), pool => sqlx::query_scalar(
@@ -110,8 +111,9 @@ both_backends_listening!(
     }
 );
 
-both_backends_listening!(
+both_backends!(
     bad_connection_requests_are_refused_and_store_nothing,
+    listening,
     |app: TestApp| async move {
         let (ws, _) = app.workspace("Acme").await;
         let key = app.api_key(&ws, "read,write").await;

@@ -200,9 +200,9 @@ async fn workspace_a(app: &TestApp) -> (String, BTreeMap<&'static str, String>) 
     (ws_id, ids)
 }
 
-crate::both_backends_with!(
+crate::both_backends!(
     every_route_keeps_workspaces_apart,
-    private_targets,
+    with private_targets,
     |app: TestApp| async move {
         let spec = app.api("GET", "/v1/openapi.json", None, None).await;
         let (alpha, ids) = workspace_a(&app).await;

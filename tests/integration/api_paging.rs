@@ -67,9 +67,9 @@ async fn stable(app: &TestApp, key: &str, path: &str, body: impl Fn(usize) -> Va
     assert_eq!(unique.len(), seen.len(), "{path}: nothing twice");
 }
 
-crate::both_backends_with!(
+crate::both_backends!(
     oldest_first_lists_page_stably_while_rows_are_added,
-    private_targets,
+    with private_targets,
     |app: TestApp| async move {
         let (ws, _) = app.workspace("Acme").await;
         let key = app.api_key(&ws, "read,write,admin").await;

@@ -261,7 +261,7 @@ both_backends!(
         // The import runs in the background; the Connections page follows it.
         let mut view = None;
         for _ in 0..100 {
-            let v: vitasync::apple_health::api::ImportsView =
+            let v: vitasync::apple_health::server_fns::ImportsView =
                 client.call("imports/list", &[]).await.unwrap();
             if !v.busy {
                 view = Some(v);

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
-use vitasync::connections::api::ConnectionsView;
+use vitasync::connections::server_fns::ConnectionsView;
 use vitasync::connections::{repo, rotate};
 use vitasync::platform::crypto::KeyRing;
 use vitasync::with_db;
 
-use crate::both_backends_listening;
+use crate::both_backends;
 use crate::harness::{Client, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
@@ -72,8 +72,9 @@ async fn connect_demo(c: &Client) -> String {
     callback(c, &back).await
 }
 
-both_backends_listening!(
+both_backends!(
     connect_sync_and_disconnect_the_demo_provider,
+    listening,
     |app: TestApp| async move {
         let c = app.setup_owner("olive@example.com", PASSWORD).await;
         let params = start(&c).await;
@@ -108,7 +109,7 @@ both_backends_listening!(
         );
 
         // The first sync backfills 30 days through the demo data API.
-        let ran = app.state.engine.run_until_idle().await.unwrap();
+        let ran = app.state.engine().run_until_idle().await.unwrap();
         assert_eq!(ran, 1);
         let points = count(&app, "SELECT COUNT(*) FROM health_metrics WHERE provider_id = 'demo' AND connection_id IS NOT NULL").await;
         assert!(points > 30 * 20, "a month of readings, got {points}");
@@ -172,7 +173,7 @@ both_backends_listening!(
             .await,
             1
         );
-        app.state.engine.run_until_idle().await.unwrap();
+        app.state.engine().run_until_idle().await.unwrap();
         assert_eq!(count(&app, "SELECT COUNT(*) FROM sync_jobs WHERE kind = 'incremental' AND status = 'completed'").await, 1);
         let again = count(
             &app,
@@ -214,7 +215,7 @@ both_backends_listening!(
             1,
             "the same row again"
         );
-        app.state.engine.run_until_idle().await.unwrap();
+        app.state.engine().run_until_idle().await.unwrap();
         c.call::<()>(
             "connections/disconnect",
             &[("provider", "demo"), ("delete_data", "on")],
@@ -256,8 +257,9 @@ both_backends_listening!(
     }
 );
 
-both_backends_listening!(
+both_backends!(
     oauth_state_is_single_use_expiring_and_bound_to_the_session,
+    listening,
     |app: TestApp| async move {
         let c = app.setup_owner("olive@example.com", PASSWORD).await;
 
@@ -352,14 +354,15 @@ both_backends_listening!(
     }
 );
 
-both_backends_listening!(
+both_backends!(
     sealed_tokens_stay_with_their_row_and_survive_key_rotation,
+    listening,
     |app: TestApp| async move {
         let owner = app.setup_owner("olive@example.com", PASSWORD).await;
         let member = app.add_member(&owner, "max@example.com", PASSWORD).await;
         assert_eq!(connect_demo(&owner).await, "/connections?connected=demo");
         assert_eq!(connect_demo(&member).await, "/connections?connected=demo");
-        app.state.engine.run_until_idle().await.unwrap();
+        app.state.engine().run_until_idle().await.unwrap();
 
         // Rotation: a new primary key; every connection keeps working under it alone.
         let old_and_new = KeyRing::parse("new:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=,test:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").unwrap();
@@ -375,7 +378,7 @@ both_backends_listening!(
             2
         );
         let only_new = KeyRing::parse("new:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=").unwrap();
-        let mut engine = (*app.state.engine).clone();
+        let mut engine = (**app.state.engine()).clone();
         engine.keys = only_new.clone();
         let now = Utc::now();
         for conn in repo::active(app.db()).await.unwrap() {

@@ -111,7 +111,8 @@ both_backends!(one_session_per_night_and_run, |app: TestApp| async move {
 
     // Workouts: Garmin leads the default order for workouts, so its run shows; the walk too.
     let list = |c: crate::harness::Client| async move {
-        let l: vitasync::workouts::api::WorkoutList = c.call("workouts/list", &[]).await.unwrap();
+        let l: vitasync::workouts::server_fns::WorkoutList =
+            c.call("workouts/list", &[]).await.unwrap();
         let mut rows: Vec<(String, String)> = l
             .items
             .into_iter()
@@ -131,7 +132,8 @@ both_backends!(one_session_per_night_and_run, |app: TestApp| async move {
         )
     );
     // Sleep: WHOOP leads for sleep; one night, WHOOP's.
-    let sleep: vitasync::health::api::SleepView = client.call("health/sleep", &[]).await.unwrap();
+    let sleep: vitasync::health::server_fns::SleepView =
+        client.call("health/sleep", &[]).await.unwrap();
     assert_eq!(sleep.nights.len(), 1);
     assert_eq!(sleep.nights[0].source, "WHOOP");
     let hidden: Vec<(String, String)> = with_db!(app.db(), pool => sqlx::query_as(

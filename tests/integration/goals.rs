@@ -5,7 +5,7 @@
 use chrono::{Duration, Utc};
 use vitasync::dashboard::wellness::WellnessToday;
 use vitasync::error::AppError;
-use vitasync::goals::api::{GoalDetail, GoalsView};
+use vitasync::goals::server_fns::{GoalDetail, GoalsView};
 use vitasync::health::ingest::{self, Batch, Source};
 use vitasync::with_db;
 

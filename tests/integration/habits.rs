@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration, Utc};
 use vitasync::error::AppError;
-use vitasync::habits::api::{HabitDetail, HabitsView};
+use vitasync::habits::server_fns::{HabitDetail, HabitsView};
 use vitasync::with_db;
 
 use crate::both_backends;

@@ -440,3 +440,36 @@ both_backends!(
         result.expect("rollups always equal a from-scratch aggregation");
     }
 );
+
+both_backends!(
+    another_apps_batch_may_not_use_a_built_in_source_id,
+    |app: TestApp| async move {
+        app.setup_owner("owner@example.com", "owner-password").await;
+        let user = user_id(app.db(), "owner@example.com").await;
+        let batch = |provider: &str| {
+            let mut b = Batch::new(provider, Source::User);
+            b.points.push(point("steps", 500.0, at(2025, 6, 5, 10, 0)));
+            b
+        };
+        // The rule lives in ingest itself, so every edge that takes a client's batch keeps it.
+        for reserved in ["manual", "computed", "demo", "whoop"] {
+            let refused =
+                ingest::ingest_from_client(app.db(), &user, batch(reserved), &["whoop"]).await;
+            assert!(
+                matches!(refused, Err(IngestError::ReservedProvider)),
+                "{reserved} was accepted"
+            );
+        }
+        let stored = count(
+            app.db(),
+            "SELECT COUNT(*) FROM health_metrics WHERE user_id = $1",
+            &user,
+        )
+        .await;
+        assert_eq!(stored, 0, "nothing of a refused batch is stored");
+        let report = ingest::ingest_from_client(app.db(), &user, batch("acme_scale"), &["whoop"])
+            .await
+            .expect("a client's own id is accepted");
+        assert_eq!(report.points, 1);
+    }
+);

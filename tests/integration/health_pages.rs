@@ -4,11 +4,11 @@
 
 use axum::http::StatusCode;
 use vitasync::error::AppError;
-use vitasync::health::api::{MetricDetail, SourcePriority};
 use vitasync::health::demo::{self, DemoOptions};
 use vitasync::health::ingest::{self, Batch, Source};
 use vitasync::health::local_time;
-use vitasync::workouts::api::{WorkoutDetail, WorkoutList};
+use vitasync::health::server_fns::{MetricDetail, SourcePriority};
+use vitasync::workouts::server_fns::{WorkoutDetail, WorkoutList};
 
 use crate::both_backends;
 use crate::harness::TestApp;

@@ -2,7 +2,7 @@
 //! clear errors for bad input, and nobody touches another person's drinks.
 
 use vitasync::error::AppError;
-use vitasync::hydration::api::HydrationView;
+use vitasync::hydration::server_fns::HydrationView;
 use vitasync::with_db;
 
 use crate::both_backends;

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration, Utc};
 use vitasync::error::AppError;
-use vitasync::journal::api::{JournalEntry, JournalView};
+use vitasync::journal::server_fns::{JournalEntry, JournalView};
 use vitasync::with_db;
 
 use crate::both_backends;

@@ -2,7 +2,7 @@
 //! nobody touches another person's entries.
 
 use vitasync::error::AppError;
-use vitasync::measurements::api::MeasurementList;
+use vitasync::measurements::server_fns::MeasurementList;
 
 use crate::both_backends;
 

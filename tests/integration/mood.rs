@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration, Utc};
 use vitasync::error::AppError;
-use vitasync::mood::api::MoodView;
+use vitasync::mood::server_fns::MoodView;
 
 use crate::both_backends;
 use crate::harness::{Case, TestApp};

@@ -23,8 +23,8 @@ use wiremock::matchers::{
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
+use crate::harness::push::{connect, jobs, outcomes, post, receipts};
 use crate::harness::TestApp;
-use crate::provider_push::{connect, jobs, outcomes, post, receipts};
 
 const HEALTH_USER: &str = "111111256096816351";
 
@@ -426,9 +426,9 @@ fn notification(user: &str, day: &str) -> String {
     .to_string()
 }
 
-crate::both_backends_with!(
+crate::both_backends!(
     fitbit_webhooks_check_the_secret_and_route_by_health_user,
-    configure,
+    with configure,
     |app: TestApp| async move {
         let (ws, _) = app.workspace("Acme").await;
         let conn = connect(&app, &ws, "fitbit", HEALTH_USER).await;

@@ -21,8 +21,8 @@ use wiremock::matchers::{body_string_contains, header, method, path, query_param
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
+use crate::harness::push::{connect, jobs, outcomes, post};
 use crate::harness::TestApp;
-use crate::provider_push::{connect, jobs, outcomes, post};
 
 const USER: &str = "d3315b1072421d0dd7c8f6b8e1de4df8";
 
@@ -274,9 +274,9 @@ async fn count(app: &TestApp, metric: &str) -> (i64, Option<f64>) {
     .unwrap()
 }
 
-crate::both_backends_with!(
+crate::both_backends!(
     garmin_pushes_store_summaries,
-    configure,
+    with configure,
     |app: TestApp| async move {
         let (ws, _) = app.workspace("Acme").await;
         connect(&app, &ws, "garmin", USER).await;

@@ -284,9 +284,9 @@ async fn push(app: &TestApp, body: &str, signature: Option<String>) -> crate::ha
         .await
 }
 
-crate::both_backends_with!(
+crate::both_backends!(
     polar_webhooks_are_signed,
-    configure,
+    with configure,
     |app: TestApp| async move {
         let (ws, _) = app.workspace("Acme").await;
         let user: String = with_db!(app.db(), pool => sqlx::query_scalar("SELECT id FROM users WHERE workspace_id = $1").bind(&ws).fetch_one(pool).await).unwrap();

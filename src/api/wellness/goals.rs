@@ -16,7 +16,10 @@ use super::super::extract::ApiJson;
 use super::super::pagination::Page;
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
-use crate::goals::api::{self as goals, GoalCard, GoalDraft, GoalRow};
+use crate::goals::form::GoalDraft;
+use crate::goals::model::GoalCard;
+use crate::goals::repo::GoalRow;
+use crate::goals::service as goals;
 use crate::platform::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -17,12 +17,11 @@ use super::super::extract::{ApiJson, ApiQuery};
 use super::super::pagination::{Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
-use crate::habits::api::{card, create, habit_input};
 use crate::habits::repo::{self, HabitRow};
+use crate::habits::server_fns::{card, create, habit_input};
 use crate::health::local_time;
 use crate::platform::state::AppState;
 use crate::wellness::form;
-use crate::with_db;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -140,16 +139,7 @@ pub async fn list_habits(
     let user = owned_user(&state, &caller, &user_id).await?;
     let limit = page.limit()?;
     let after: Option<String> = page.cursor()?;
-    let sql = format!(
-        "SELECT {} FROM habits WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-        repo::COLUMNS
-    );
-    let rows: Vec<HabitRow> = with_db!(&state.db, pool => sqlx::query_as(&sql)
-        .bind(&user.id)
-        .bind(after.unwrap_or_default())
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
+    let rows = repo::page_after(&state.db, &user.id, &after.unwrap_or_default(), limit + 1).await?;
     let page = Page::from_rows(rows, limit, |h| h.id.clone(), |h| h);
     let data = describe(&state, &user.id, super::zone(&user), page.data).await?;
     Ok(Json(Page {

@@ -16,8 +16,8 @@ use super::super::pagination::{Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
 use crate::journal::repo::{self, EntryDraft, EntryRow};
+use crate::platform::db::seek::DaySeek;
 use crate::platform::state::AppState;
-use crate::with_db;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -117,29 +117,15 @@ pub async fn list_entries(
     let limit = page.limit()?;
     let before: Option<(NaiveDate, String)> = page.cursor()?;
     let (before_day, before_id) = before.unwrap_or((super::LAST_DAY, String::new()));
-    let tag = q.tag.as_deref().map(str::trim).unwrap_or("").to_lowercase();
-    let tag_like = if tag.is_empty() {
-        String::new()
-    } else {
-        crate::journal::api::like(&format!("\"{tag}\""))
+    let seek = DaySeek {
+        from: q.from.unwrap_or(super::FIRST_DAY),
+        to: q.to.unwrap_or(super::LAST_DAY),
+        before_day,
+        before_id,
+        fetch: limit + 1,
     };
-    let sql = format!(
-        "SELECT {} FROM journal_entries WHERE user_id = $1 AND entry_date >= $2 AND entry_date <= $3 \
-           AND ($4 = '' OR CAST(tags AS TEXT) LIKE $4 ESCAPE '\\') \
-           AND (entry_date < $5 OR (entry_date = $5 AND id < $6)) \
-         ORDER BY entry_date DESC, id DESC LIMIT $7",
-        repo::COLUMNS
-    );
-    let rows: Vec<EntryRow> = with_db!(&state.db, pool => sqlx::query_as(&sql)
-        .bind(&user_id)
-        .bind(q.from.unwrap_or(super::FIRST_DAY))
-        .bind(q.to.unwrap_or(super::LAST_DAY))
-        .bind(&tag_like)
-        .bind(before_day)
-        .bind(before_id)
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
+    let tag = q.tag.as_deref().map(str::trim).unwrap_or("").to_lowercase();
+    let rows = repo::page(&state.db, &user_id, &tag, &seek).await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,

@@ -18,9 +18,9 @@ use super::super::users::owned_user;
 use crate::api_keys::Scope;
 use crate::mood::repo::{self, MoodFields, MoodRow};
 use crate::mood::{mood_word, NOTE_MAX};
+use crate::platform::db::seek::TimeSeek;
 use crate::platform::state::AppState;
 use crate::wellness::form;
-use crate::with_db;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -89,8 +89,6 @@ pub struct MoodQuery {
     pub cursor: Option<String>,
 }
 
-const COLUMNS: &str = "id, score, energy_level, stress_level, tags, notes, recorded_at";
-
 /// The person's mood check-ins, newest first.
 #[utoipa::path(get, path = "/users/{userId}/mood", tag = "Wellness",
     params(("userId" = String, Path, description = "The user's id"), MoodQuery),
@@ -112,20 +110,14 @@ pub async fn list_moods(
         cursor: q.cursor.clone(),
     }
     .time_seek()?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM mood_logs WHERE user_id = $1 AND recorded_at >= $2 AND recorded_at < $3 \
-           AND (recorded_at < $4 OR (recorded_at = $4 AND id < $5)) \
-         ORDER BY recorded_at DESC, id DESC LIMIT $6"
-    );
-    let rows: Vec<MoodRow> = with_db!(&state.db, pool => sqlx::query_as(&sql)
-        .bind(&user_id)
-        .bind(q.from.unwrap_or_else(super::far_past))
-        .bind(q.to.unwrap_or_else(far_future))
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
+    let seek = TimeSeek {
+        from: q.from.unwrap_or_else(super::far_past),
+        to: q.to.unwrap_or_else(far_future),
+        before_at,
+        before_id,
+        fetch: limit + 1,
+    };
+    let rows = repo::page(&state.db, &user_id, &seek).await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,
@@ -151,26 +143,18 @@ pub async fn log_mood(
 ) -> Result<(StatusCode, Json<MoodLog>), ApiError> {
     caller.require(Scope::Write)?;
     let user = owned_user(&state, &caller, &user_id).await?;
-    let level = |field: &str, v: Option<i64>, what: &str, required: bool| {
-        form::score(
-            field,
-            &v.map(|v| v.to_string()).unwrap_or_default(),
-            what,
-            required,
-        )
-    };
     let fields = MoodFields {
-        score: level("score", Some(input.score), "a score", true)?.expect("required"),
-        energy: level("energyLevel", input.energy_level, "an energy level", false)?,
-        stress: level("stressLevel", input.stress_level, "a stress level", false)?,
-        tags: form::tags("tags", &super::tag_text(&input.tags))?,
+        score: form::level("score", Some(input.score), "a score", true)?.expect("required"),
+        energy: form::level("energyLevel", input.energy_level, "an energy level", false)?,
+        stress: form::level("stressLevel", input.stress_level, "a stress level", false)?,
+        tags: form::tag_list("tags", &input.tags)?,
         note: form::optional_text("notes", input.notes.as_deref().unwrap_or(""), NOTE_MAX)?,
         at: super::past_moment("recordedAt", input.recorded_at)?,
     };
     let id = repo::insert(&state.db, &user.id, &fields).await?;
-    let sql = format!("SELECT {COLUMNS} FROM mood_logs WHERE id = $1");
-    let row: MoodRow =
-        with_db!(&state.db, pool => sqlx::query_as(&sql).bind(&id).fetch_one(pool).await)?;
+    let row = repo::get(&state.db, &user.id, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("mood check-in"))?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 

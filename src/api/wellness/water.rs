@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::FromRow;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -16,13 +15,11 @@ use super::super::extract::{ApiJson, ApiQuery};
 use super::super::pagination::{far_future, Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
-use crate::hydration::{api::check_beverage, repo};
+use crate::hydration::repo::{self, IntakeRow};
+use crate::hydration::service::{check_beverage, MAX_DRINK_ML, NOTE_MAX};
+use crate::platform::db::seek::TimeSeek;
 use crate::platform::state::AppState;
 use crate::wellness::form;
-use crate::with_db;
-
-/// The largest single drink, as in the app.
-const MAX_ML: i64 = 5000;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -30,7 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(delete_water))
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema, FromRow)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WaterIntake {
     pub id: String,
@@ -41,6 +38,19 @@ pub struct WaterIntake {
     /// The person's daily goal when the drink was logged.
     pub daily_goal_ml: i64,
     pub logged_at: DateTime<Utc>,
+}
+
+impl From<IntakeRow> for WaterIntake {
+    fn from(r: IntakeRow) -> Self {
+        WaterIntake {
+            id: r.id,
+            amount_ml: r.amount_ml,
+            beverage_type: r.beverage_type,
+            note: r.note,
+            daily_goal_ml: r.daily_goal_ml,
+            logged_at: r.logged_at,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -69,9 +79,6 @@ pub struct WaterQuery {
     pub cursor: Option<String>,
 }
 
-const COLUMNS: &str = "id, CAST(amount_ml AS BIGINT) AS amount_ml, beverage_type, note, \
-                       CAST(daily_goal_ml AS BIGINT) AS daily_goal_ml, logged_at";
-
 /// The person's drinks, newest first.
 #[utoipa::path(get, path = "/users/{userId}/water", tag = "Wellness",
     params(("userId" = String, Path, description = "The user's id"), WaterQuery),
@@ -93,25 +100,19 @@ pub async fn list_water(
         cursor: q.cursor.clone(),
     }
     .time_seek()?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM water_intake WHERE user_id = $1 AND logged_at >= $2 AND logged_at < $3 \
-           AND (logged_at < $4 OR (logged_at = $4 AND id < $5)) \
-         ORDER BY logged_at DESC, id DESC LIMIT $6"
-    );
-    let rows: Vec<WaterIntake> = with_db!(&state.db, pool => sqlx::query_as(&sql)
-        .bind(&user_id)
-        .bind(q.from.unwrap_or_else(super::far_past))
-        .bind(q.to.unwrap_or_else(far_future))
-        .bind(before_at)
-        .bind(before_id)
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
+    let seek = TimeSeek {
+        from: q.from.unwrap_or_else(super::far_past),
+        to: q.to.unwrap_or_else(far_future),
+        before_at,
+        before_id,
+        fetch: limit + 1,
+    };
+    let rows = repo::page(&state.db, &user_id, &seek).await?;
     Ok(Json(Page::from_rows(
         rows,
         limit,
         |w| (w.logged_at, w.id.clone()),
-        |w| w,
+        WaterIntake::from,
     )))
 }
 
@@ -132,20 +133,21 @@ pub async fn log_water(
 ) -> Result<(StatusCode, Json<WaterIntake>), ApiError> {
     caller.require(Scope::Write)?;
     let user = owned_user(&state, &caller, &user_id).await?;
-    if !(1..=MAX_ML).contains(&input.amount_ml) {
+    if !(1..=MAX_DRINK_ML).contains(&input.amount_ml) {
         return Err(ApiError::validation(vec![Detail::field(
             "amountMl",
-            format!("Send between 1 and {MAX_ML} ml."),
+            format!("Send between 1 and {MAX_DRINK_ML} ml."),
         )]));
     }
     let beverage = check_beverage("beverageType", input.beverage_type.as_deref())?;
-    let note = form::optional_text("note", input.note.as_deref().unwrap_or(""), 200)?;
+    let note = form::optional_text("note", input.note.as_deref().unwrap_or(""), NOTE_MAX)?;
     let at = super::past_moment("loggedAt", input.logged_at)?;
     let id = repo::insert(&state.db, &user.id, input.amount_ml, &beverage, note, at).await?;
-    let sql = format!("SELECT {COLUMNS} FROM water_intake WHERE id = $1");
-    let row: WaterIntake =
-        with_db!(&state.db, pool => sqlx::query_as(&sql).bind(&id).fetch_one(pool).await)?;
-    Ok((StatusCode::CREATED, Json(row)))
+    // Read back as stored, so the answer carries the goal snapshot the row was given.
+    let row = repo::intake(&state.db, &user.id, &id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok((StatusCode::CREATED, Json(WaterIntake::from(row))))
 }
 
 /// Delete a drink.

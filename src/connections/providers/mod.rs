@@ -10,6 +10,7 @@ pub mod garmin_map;
 pub mod oura;
 pub mod oura_push;
 pub mod polar;
+pub mod polar_map;
 pub mod strava;
 pub mod strava_push;
 pub mod whoop;

@@ -7,7 +7,20 @@ use sqlx::{PgConnection, SqliteConnection};
 
 use super::ops::WriteCtx;
 use super::validate::PointRow;
+use crate::platform::db::{DbTx, Pick};
 use crate::platform::ids::new_id;
+
+/// Upserts `rows` inside the caller's transaction, by the path of its database.
+pub async fn upsert_points(
+    tx: &mut DbTx,
+    ctx: &WriteCtx<'_>,
+    rows: &[PointRow],
+) -> Result<(), sqlx::Error> {
+    match tx.pick() {
+        Pick::Sqlite(conn) => sqlite_write(conn, ctx, rows, "health_metrics", true).await,
+        Pick::Postgres(conn) => postgres_upsert_points(conn, ctx, rows).await,
+    }
+}
 
 const ON_CONFLICT: &str =
     " ON CONFLICT (user_id, provider_id, metric_type, recorded_at) DO UPDATE SET \
@@ -20,14 +33,6 @@ const ON_CONFLICT: &str =
 /// driver (measured: per-row statements reach ~30k rows/s through sqlx, multi-row VALUES with
 /// thousands of parameters far less).
 const SQLITE_CHUNK: usize = 20_000;
-
-pub async fn sqlite_upsert_points(
-    conn: &mut SqliteConnection,
-    ctx: &WriteCtx<'_>,
-    rows: &[PointRow],
-) -> Result<(), sqlx::Error> {
-    sqlite_write(conn, ctx, rows, "health_metrics", true).await
-}
 
 /// Inserts into `table` (an upsert on the unique key when `upsert`). The benchmark calls this
 /// without the upsert on a copy of the table to measure the database's own ceiling.
@@ -88,7 +93,7 @@ fn sqlite_json(rows: &[PointRow]) -> String {
 /// Rows per PostgreSQL statement.
 const PG_CHUNK: usize = 20_000;
 
-pub async fn postgres_upsert_points(
+async fn postgres_upsert_points(
     conn: &mut PgConnection,
     ctx: &WriteCtx<'_>,
     rows: &[PointRow],

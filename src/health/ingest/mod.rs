@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use self::validate::{EventRow, PointRow};
 use crate::health::local_time;
-use crate::platform::db::Db;
+use crate::platform::db::{dialect, Db};
 use crate::with_db;
 
 /// One reading as a producer hands it over.
@@ -119,6 +119,8 @@ pub enum IngestError {
     },
     #[error("invalid provider id")]
     Provider,
+    #[error("provider id reserved for a built-in source")]
+    ReservedProvider,
     #[error("no such user")]
     UnknownUser,
     #[error(transparent)]
@@ -137,6 +139,7 @@ impl From<IngestError> for crate::error::AppError {
                 }
             }
             IngestError::Provider => AppError::invalid("providerId", "Unknown provider."),
+            IngestError::ReservedProvider => AppError::invalid("providerId", RESERVED_PROVIDER),
             IngestError::UnknownUser => AppError::NotFound("No such user.".into()),
             IngestError::Db(e) => e.into(),
         }
@@ -162,6 +165,30 @@ pub(crate) struct Touched {
 /// Validates and writes one batch for one user (see the module docs).
 pub async fn ingest(db: &Db, user_id: &str, batch: Batch) -> Result<IngestReport, IngestError> {
     apply(db, user_id, batch, &[]).await
+}
+
+/// Sources VitaSync writes itself, whatever providers are configured: hand entries, derived
+/// figures and the demo wearable.
+pub const BUILT_IN_SOURCES: [&str; 3] = ["manual", "computed", "demo"];
+
+/// Why a client's batch under a built-in source's id is refused.
+pub const RESERVED_PROVIDER: &str =
+    "This id belongs to a built-in source; name your own, such as acme_scale.";
+
+/// Ingests a batch another app sends (the REST API). Its provider id must be its own: the ids of
+/// built-in sources and of the `providers` this server syncs are refused, so a client can
+/// neither overwrite nor be mistaken for a device sync.
+pub async fn ingest_from_client(
+    db: &Db,
+    user_id: &str,
+    batch: Batch,
+    providers: &[&str],
+) -> Result<IngestReport, IngestError> {
+    let id = batch.provider_id.as_str();
+    if BUILT_IN_SOURCES.contains(&id) || providers.contains(&id) {
+        return Err(IngestError::ReservedProvider);
+    }
+    ingest(db, user_id, batch).await
 }
 
 /// Ingests a batch from a provider or a file import. An item we cannot accept (a provider
@@ -265,34 +292,17 @@ pub async fn apply(
         events_removed: false,
     };
     let started = std::time::Instant::now();
-    let report = match db {
-        Db::Sqlite(pool) => {
-            let mut tx = pool.begin().await?;
-            let deleted = ops::sqlite::delete_points(&mut tx, &ctx, delete_ids).await?;
-            bulk::sqlite_upsert_points(&mut tx, &ctx, &rows).await?;
-            let report =
-                ops::sqlite::finish(&mut tx, &ctx, &events, merge(touched, deleted)).await?;
-            tx.commit().await?;
-            report
-        }
-        Db::Postgres(pool) => {
-            let mut tx = pool.begin().await?;
-            let deleted = ops::postgres::delete_points(&mut tx, &ctx, delete_ids).await?;
-            bulk::postgres_upsert_points(&mut tx, &ctx, &rows).await?;
-            // After a large load the planner's statistics are stale (a fresh table looks empty)
-            // and the rollup rebuild below would scan every point; refreshing them costs tens
-            // of milliseconds and keeps each rebuild to the touched days.
-            if rows.len() >= 10_000 {
-                sqlx::query("ANALYZE health_metrics")
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let report =
-                ops::postgres::finish(&mut tx, &ctx, &events, merge(touched, deleted)).await?;
-            tx.commit().await?;
-            report
-        }
-    };
+    let mut tx = db.begin().await?;
+    let deleted = ops::delete_points(&mut tx, &ctx, delete_ids).await?;
+    bulk::upsert_points(&mut tx, &ctx, &rows).await?;
+    // After a large load the planner's statistics are stale (a fresh table looks empty) and
+    // the rollup rebuild below would scan every point; refreshing them costs tens of
+    // milliseconds and keeps each rebuild to the touched days.
+    if rows.len() >= 10_000 {
+        dialect::refresh_statistics(&mut tx, "health_metrics").await?;
+    }
+    let report = ops::finish(&mut tx, &ctx, &events, merge(touched, deleted)).await?;
+    tx.commit().await?;
     // Sessions other providers also recorded: decide again which one shows.
     let mut kinds: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
     kinds.sort_unstable();
@@ -408,54 +418,28 @@ pub async fn forget_provider(
             })
             .collect()
     }
-    let report = match db {
-        Db::Sqlite(pool) => {
-            let mut tx = pool.begin().await?;
-            let spans: Vec<Span> = sqlx::query_as(SPANS)
-                .bind(user_id)
-                .bind(provider_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            for sql in [DELETE_POINTS, DELETE_EVENTS] {
-                sqlx::query(sql)
-                    .bind(user_id)
-                    .bind(provider_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let r = ops::sqlite::finish(&mut tx, &ctx, &[], touched(spans)).await?;
-            sqlx::query(DELETE_LEFT_RECORDS)
-                .bind(user_id)
-                .bind(provider_id)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            r
-        }
-        Db::Postgres(pool) => {
-            let mut tx = pool.begin().await?;
-            let spans: Vec<Span> = sqlx::query_as(SPANS)
-                .bind(user_id)
-                .bind(provider_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            for sql in [DELETE_POINTS, DELETE_EVENTS] {
-                sqlx::query(sql)
-                    .bind(user_id)
-                    .bind(provider_id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let r = ops::postgres::finish(&mut tx, &ctx, &[], touched(spans)).await?;
-            sqlx::query(DELETE_LEFT_RECORDS)
-                .bind(user_id)
-                .bind(provider_id)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            r
-        }
-    };
+    let mut tx = db.begin().await?;
+    let spans: Vec<Span> = with_db!(&mut tx, c => sqlx::query_as(SPANS)
+        .bind(user_id)
+        .bind(provider_id)
+        .fetch_all(c)
+        .await)?;
+    for sql in [DELETE_POINTS, DELETE_EVENTS] {
+        with_db!(&mut tx, c => sqlx::query(sql)
+            .bind(user_id)
+            .bind(provider_id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    let report = ops::finish(&mut tx, &ctx, &[], touched(spans)).await?;
+    with_db!(&mut tx, c => sqlx::query(DELETE_LEFT_RECORDS)
+        .bind(user_id)
+        .bind(provider_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
     // Copies other providers hold of the removed sessions show again, one per session.
     super::dedup::refresh_all(db, user_id).await?;
     Ok(report)

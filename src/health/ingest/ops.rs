@@ -1,10 +1,15 @@
-//! The steps of a write that read the same on both databases, expanded once per connection type
-//! (the statements are identical; only the Rust types differ).
+//! The steps of a write that read the same on both databases, run inside the caller's
+//! transaction (the statements are identical; `with_db!` expands each for both backends).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::types::Json;
 
 use super::validate::EventRow;
+use super::{IngestReport, Touched};
 use crate::health::catalogue::{self, Aggregation, RecordRule};
+use crate::platform::db::DbTx;
+use crate::platform::ids::new_id;
+use crate::with_db;
 
 pub struct WriteCtx<'a> {
     pub user_id: &'a str,
@@ -107,164 +112,158 @@ fn event_record_query(activity: Option<&str>, column: &str) -> String {
     )
 }
 
-macro_rules! write_ops {
-    ($name:ident, $conn:ty) => {
-        pub mod $name {
-            use super::*;
-            use crate::health::ingest::{IngestReport, Touched};
-            use crate::platform::ids::new_id;
-            use sqlx::types::Json;
-
-            /// Deletes the user's own points of this provider by id; returns the days to rebuild.
-            pub async fn delete_points(
-                conn: &mut $conn,
-                ctx: &WriteCtx<'_>,
-                ids: &[String],
-            ) -> Result<Vec<Touched>, sqlx::Error> {
-                let mut touched = Vec::new();
-                for id in ids {
-                    let row: Option<(String, NaiveDate)> = sqlx::query_as(
-                        "DELETE FROM health_metrics WHERE id = $1 AND user_id = $2 AND provider_id = $3 \
-                         RETURNING metric_type, local_date",
-                    )
-                    .bind(id)
-                    .bind(ctx.user_id)
-                    .bind(ctx.provider_id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                    if let Some((metric, day)) = row {
-                        if let Some(info) = catalogue::metric(&metric) {
-                            touched.push(Touched { metric: info.id, from: day, to: day });
-                        }
-                    }
-                }
-                Ok(touched)
-            }
-
-            /// Events, rollups of the touched days, and personal records.
-            pub async fn finish(
-                conn: &mut $conn,
-                ctx: &WriteCtx<'_>,
-                events: &[EventRow],
-                touched: Vec<Touched>,
-            ) -> Result<IngestReport, sqlx::Error> {
-                for e in events {
-                    let data = e
-                        .data
-                        .as_deref()
-                        .and_then(|s| serde_json::value::RawValue::from_string(s.to_string()).ok())
-                        .map(Json);
-                    sqlx::query(UPSERT_EVENT)
-                        .bind(new_id())
-                        .bind(ctx.user_id)
-                        .bind(ctx.connection_id)
-                        .bind(ctx.provider_id)
-                        .bind(&e.provider_event_id)
-                        .bind(&e.event_type)
-                        .bind(&e.activity_type)
-                        .bind(&e.title)
-                        .bind(e.started_at)
-                        .bind(e.ended_at)
-                        .bind(e.duration_seconds)
-                        .bind(e.distance_meters)
-                        .bind(e.calories_kcal)
-                        .bind(e.avg_heart_rate)
-                        .bind(e.max_heart_rate)
-                        .bind(data)
-                        .bind(ctx.now)
-                        .execute(&mut *conn)
-                        .await?;
-                }
-                let mut days = 0usize;
-                for t in &touched {
-                    sqlx::query(DELETE_ROLLUPS)
-                        .bind(ctx.user_id)
-                        .bind(ctx.provider_id)
-                        .bind(t.metric)
-                        .bind(t.from)
-                        .bind(t.to)
-                        .execute(&mut *conn)
-                        .await?;
-                    days += sqlx::query(REBUILD_ROLLUPS)
-                        .bind(ctx.user_id)
-                        .bind(ctx.provider_id)
-                        .bind(t.metric)
-                        .bind(t.from)
-                        .bind(t.to)
-                        .bind(ctx.now)
-                        .bind(utc_midnight(t.from - chrono::Duration::days(2)))
-                        .bind(utc_midnight(t.to + chrono::Duration::days(3)))
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected() as usize;
-                }
-                let mut records = 0usize;
-                for t in &touched {
-                    let Some(info) = catalogue::metric(t.metric) else { continue };
-                    for rule in info.records {
-                        let best: Option<(f64, DateTime<Utc>, String)> =
-                            sqlx::query_as(&record_query(*rule, info.aggregation))
-                                .bind(ctx.user_id)
-                                .bind(info.id)
-                                .fetch_optional(&mut *conn)
-                                .await?;
-                        records += save_record(conn, ctx, info.id, rule.category(), info.unit, best).await?;
-                    }
-                }
-                if !events.is_empty() || ctx.events_removed {
-                    for (category, activity, column, unit) in EVENT_RECORDS {
-                        let best: Option<(f64, DateTime<Utc>, String)> =
-                            sqlx::query_as(&event_record_query(*activity, column))
-                                .bind(ctx.user_id)
-                                .bind(activity.unwrap_or(""))
-                                .fetch_optional(&mut *conn)
-                                .await?;
-                        records += save_record(conn, ctx, "workout", category, unit, best).await?;
-                    }
-                }
-                Ok(IngestReport {
-                    points: 0,
-                    events: events.len(),
-                    days_refreshed: days,
-                    records_changed: records,
-                })
-            }
-
-            async fn save_record(
-                conn: &mut $conn,
-                ctx: &WriteCtx<'_>,
-                metric: &str,
-                category: &str,
-                unit: &str,
-                best: Option<(f64, DateTime<Utc>, String)>,
-            ) -> Result<usize, sqlx::Error> {
-                let changed = match best {
-                    Some((value, at, provider)) => sqlx::query(UPSERT_RECORD)
-                        .bind(new_id())
-                        .bind(ctx.user_id)
-                        .bind(metric)
-                        .bind(category)
-                        .bind(value)
-                        .bind(unit)
-                        .bind(at)
-                        .bind(provider)
-                        .bind(ctx.now)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected(),
-                    None => sqlx::query(DELETE_RECORD)
-                        .bind(ctx.user_id)
-                        .bind(metric)
-                        .bind(category)
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected(),
-                };
-                Ok(changed as usize)
+/// Deletes the user's own points of this provider by id; returns the days to rebuild.
+pub async fn delete_points(
+    tx: &mut DbTx,
+    ctx: &WriteCtx<'_>,
+    ids: &[String],
+) -> Result<Vec<Touched>, sqlx::Error> {
+    let mut touched = Vec::new();
+    for id in ids {
+        let row: Option<(String, NaiveDate)> = with_db!(tx, c => sqlx::query_as(
+            "DELETE FROM health_metrics WHERE id = $1 AND user_id = $2 AND provider_id = $3 \
+             RETURNING metric_type, local_date",
+        )
+        .bind(id)
+        .bind(ctx.user_id)
+        .bind(ctx.provider_id)
+        .fetch_optional(c)
+        .await)?;
+        if let Some((metric, day)) = row {
+            if let Some(info) = catalogue::metric(&metric) {
+                touched.push(Touched {
+                    metric: info.id,
+                    from: day,
+                    to: day,
+                });
             }
         }
-    };
+    }
+    Ok(touched)
 }
 
-write_ops!(sqlite, sqlx::SqliteConnection);
-write_ops!(postgres, sqlx::PgConnection);
+/// Events, rollups of the touched days, and personal records.
+pub async fn finish(
+    tx: &mut DbTx,
+    ctx: &WriteCtx<'_>,
+    events: &[EventRow],
+    touched: Vec<Touched>,
+) -> Result<IngestReport, sqlx::Error> {
+    for e in events {
+        let data = e
+            .data
+            .as_deref()
+            .and_then(|s| serde_json::value::RawValue::from_string(s.to_string()).ok())
+            .map(Json);
+        with_db!(tx, c => sqlx::query(UPSERT_EVENT)
+            .bind(new_id())
+            .bind(ctx.user_id)
+            .bind(ctx.connection_id)
+            .bind(ctx.provider_id)
+            .bind(&e.provider_event_id)
+            .bind(&e.event_type)
+            .bind(&e.activity_type)
+            .bind(&e.title)
+            .bind(e.started_at)
+            .bind(e.ended_at)
+            .bind(e.duration_seconds)
+            .bind(e.distance_meters)
+            .bind(e.calories_kcal)
+            .bind(e.avg_heart_rate)
+            .bind(e.max_heart_rate)
+            .bind(data)
+            .bind(ctx.now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+    }
+    let mut days = 0usize;
+    for t in &touched {
+        with_db!(tx, c => sqlx::query(DELETE_ROLLUPS)
+            .bind(ctx.user_id)
+            .bind(ctx.provider_id)
+            .bind(t.metric)
+            .bind(t.from)
+            .bind(t.to)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+        days += with_db!(tx, c => sqlx::query(REBUILD_ROLLUPS)
+            .bind(ctx.user_id)
+            .bind(ctx.provider_id)
+            .bind(t.metric)
+            .bind(t.from)
+            .bind(t.to)
+            .bind(ctx.now)
+            .bind(utc_midnight(t.from - chrono::Duration::days(2)))
+            .bind(utc_midnight(t.to + chrono::Duration::days(3)))
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))? as usize;
+    }
+    let mut records = 0usize;
+    for t in &touched {
+        let Some(info) = catalogue::metric(t.metric) else {
+            continue;
+        };
+        for rule in info.records {
+            let sql = record_query(*rule, info.aggregation);
+            let best: Option<(f64, DateTime<Utc>, String)> = with_db!(tx, c => sqlx::query_as(&sql)
+                .bind(ctx.user_id)
+                .bind(info.id)
+                .fetch_optional(c)
+                .await)?;
+            records += save_record(tx, ctx, info.id, rule.category(), info.unit, best).await?;
+        }
+    }
+    if !events.is_empty() || ctx.events_removed {
+        for (category, activity, column, unit) in EVENT_RECORDS {
+            let sql = event_record_query(*activity, column);
+            let best: Option<(f64, DateTime<Utc>, String)> = with_db!(tx, c => sqlx::query_as(&sql)
+                .bind(ctx.user_id)
+                .bind(activity.unwrap_or(""))
+                .fetch_optional(c)
+                .await)?;
+            records += save_record(tx, ctx, "workout", category, unit, best).await?;
+        }
+    }
+    Ok(IngestReport {
+        points: 0,
+        events: events.len(),
+        days_refreshed: days,
+        records_changed: records,
+    })
+}
+
+async fn save_record(
+    tx: &mut DbTx,
+    ctx: &WriteCtx<'_>,
+    metric: &str,
+    category: &str,
+    unit: &str,
+    best: Option<(f64, DateTime<Utc>, String)>,
+) -> Result<usize, sqlx::Error> {
+    let changed = match best {
+        Some((value, at, provider)) => with_db!(tx, c => sqlx::query(UPSERT_RECORD)
+            .bind(new_id())
+            .bind(ctx.user_id)
+            .bind(metric)
+            .bind(category)
+            .bind(value)
+            .bind(unit)
+            .bind(at)
+            .bind(&provider)
+            .bind(ctx.now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?,
+        None => with_db!(tx, c => sqlx::query(DELETE_RECORD)
+            .bind(ctx.user_id)
+            .bind(metric)
+            .bind(category)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?,
+    };
+    Ok(changed as usize)
+}

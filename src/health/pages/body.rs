@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{query_param, ChartBox, RangeTabs};
-use crate::health::api::get_body;
+use crate::health::server_fns::get_body;
 use crate::ui::{Access, EmptyState, ErrorPanel, Guarded};
 
 #[component]

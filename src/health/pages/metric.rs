@@ -3,8 +3,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{query_param, ChartBox, RangeTabs};
-use crate::health::api::{get_metric_detail, MetricDetail};
 use crate::health::catalogue;
+use crate::health::server_fns::{get_metric_detail, MetricDetail};
 use crate::ui::{Access, EmptyState, ErrorPanel, Guarded};
 
 #[component]

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::health::api::{get_overview, Tile};
+use crate::health::server_fns::{get_overview, Tile};
 use crate::ui::{EmptyState, ErrorPanel};
 
 /// Today's tiles: every headline metric with a reading in the last week.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::health::api::get_records;
+use crate::health::server_fns::get_records;
 use crate::ui::{Access, EmptyState, ErrorPanel, Guarded};
 
 #[component]

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::health::api::{get_source_priorities, MoveSource};
+use crate::health::server_fns::{get_source_priorities, MoveSource};
 use crate::ui::{action_error, EmptyState, ErrorPanel, FormError};
 
 /// Settings: which source wins when several report the same metric.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::health::api::get_trends;
+use crate::health::server_fns::get_trends;
 use crate::ui::{Access, ErrorPanel, Guarded};
 
 #[component]

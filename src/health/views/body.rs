@@ -3,9 +3,9 @@
 
 use super::when_label;
 use crate::error::AppError;
-use crate::health::api::BodyCard;
 use crate::health::catalogue::{self, MetricInfo};
 use crate::health::series;
+use crate::health::server_fns::BodyCard;
 use crate::health::sources::source_name;
 use crate::platform::db::Db;
 

@@ -6,10 +6,10 @@ use plotters::style::RGBColor;
 
 use super::day_label;
 use crate::error::AppError;
-use crate::health::api::{HeartView, Stats, ZoneRow};
 use crate::health::catalogue;
 use crate::health::charts::{self, Band, Chart, Kind, Series};
 use crate::health::series;
+use crate::health::server_fns::{HeartView, Stats, ZoneRow};
 use crate::health::sources::{effective_order, rank, source_name};
 use crate::platform::db::Db;
 use crate::with_db;

@@ -5,9 +5,9 @@ use chrono::Duration;
 
 use super::{hours_minutes, when_label};
 use crate::error::AppError;
-use crate::health::api::{Overview, Tile};
 use crate::health::catalogue::{self, Aggregation, MetricInfo};
 use crate::health::series::{self, DayFigure};
+use crate::health::server_fns::{Overview, Tile};
 use crate::health::sources::source_name;
 use crate::health::{charts, local_time};
 use crate::platform::db::Db;

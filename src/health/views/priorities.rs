@@ -5,8 +5,8 @@ use chrono::Utc;
 use sqlx::types::Json;
 
 use crate::error::AppError;
-use crate::health::api::SourcePriority;
 use crate::health::series;
+use crate::health::server_fns::SourcePriority;
 use crate::health::{catalogue, sources};
 use crate::platform::db::Db;
 use crate::with_db;

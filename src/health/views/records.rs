@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::AppError;
-use crate::health::api::RecordRow;
 use crate::health::catalogue;
 use crate::health::local_time;
+use crate::health::server_fns::RecordRow;
 use crate::health::sources::source_name;
 use crate::platform::db::Db;
 use crate::with_db;

@@ -8,10 +8,10 @@ use sqlx::types::Json;
 
 use super::{axis_label, day_label, hours_minutes};
 use crate::error::AppError;
-use crate::health::api::{Night, SleepView};
 use crate::health::catalogue;
 use crate::health::charts::{self, Chart, Kind, Series};
 use crate::health::series;
+use crate::health::server_fns::{Night, SleepView};
 use crate::health::sources::{effective_order, rank, source_name};
 use crate::platform::db::Db;
 use crate::with_db;

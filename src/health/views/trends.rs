@@ -4,11 +4,11 @@ use chrono::{Duration, NaiveDate};
 
 use super::{axis_label, day_label, resolve_range, when_label, RangeQuery};
 use crate::error::AppError;
-use crate::health::api::{DayRow, MetricDetail, Stats, TrendItem, TrendSection};
 use crate::health::catalogue::{self, Aggregation, Category, MetricInfo, METRICS};
 use crate::health::charts::{self, Chart, Kind, Series};
 use crate::health::local_time;
 use crate::health::series::{self, DayFigure};
+use crate::health::server_fns::{DayRow, MetricDetail, Stats, TrendItem, TrendSection};
 use crate::health::sources::source_name;
 use crate::platform::db::Db;
 

@@ -1,6 +1,9 @@
-//! Everything that differs between SQLite and PostgreSQL, in one place: connection options and
-//! schema introspection. Feature queries are written once in the common subset of both dialects
-//! (`$n` parameters, `ON CONFLICT … DO UPDATE`, ISO timestamps).
+//! Everything that differs between SQLite and PostgreSQL, in one place: connection options,
+//! schema introspection, row locks for queue claims and planner statistics. Feature queries
+//! are written once in the common subset of both dialects (`$n` parameters,
+//! `ON CONFLICT … DO UPDATE`, ISO timestamps). The one other dialect-specific statement is the
+//! bulk load of readings (`health/ingest/bulk.rs`: `json_each` on SQLite, `UNNEST` on
+//! PostgreSQL), which is bound to that table's columns.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -9,7 +12,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, PgConnection, PgPool, SqlitePool};
 
-use super::DbError;
+use super::{DbError, DbTx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -83,6 +86,29 @@ pub async fn connect_postgres(url: &str) -> Result<PgPool, DbError> {
         .map_err(|e| unreachable(e.to_string()))
 }
 
+/// The row lock a queue claim's inner `SELECT` ends with, so that several workers never take
+/// the same row: `FOR UPDATE [OF alias] SKIP LOCKED` on PostgreSQL; nothing on SQLite, where a
+/// write transaction already holds the whole database. `of` names the table alias to lock when
+/// the `SELECT` joins others.
+pub fn skip_locked(backend: Backend, of: Option<&str>) -> String {
+    match (backend, of) {
+        (Backend::Sqlite, _) => String::new(),
+        (Backend::Postgres, None) => " FOR UPDATE SKIP LOCKED".into(),
+        (Backend::Postgres, Some(alias)) => format!(" FOR UPDATE OF {alias} SKIP LOCKED"),
+    }
+}
+
+/// Refreshes the planner's statistics of `table` after a large load (PostgreSQL; SQLite
+/// plans from its indexes alone and needs nothing).
+pub async fn refresh_statistics(tx: &mut DbTx, table: &str) -> Result<(), sqlx::Error> {
+    if let DbTx::Postgres(tx) = tx {
+        sqlx::query(&format!("ANALYZE {table}"))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 pub fn list_tables_sql(backend: Backend) -> &'static str {
     match backend {
         Backend::Sqlite => {
@@ -111,6 +137,19 @@ pub fn list_columns_sql(backend: Backend) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_postgres_locks_claimed_rows() {
+        assert_eq!(skip_locked(Backend::Sqlite, Some("d")), "");
+        assert_eq!(
+            skip_locked(Backend::Postgres, None),
+            " FOR UPDATE SKIP LOCKED"
+        );
+        assert_eq!(
+            skip_locked(Backend::Postgres, Some("d")),
+            " FOR UPDATE OF d SKIP LOCKED"
+        );
+    }
 
     #[test]
     fn credentials_never_appear_in_errors() {

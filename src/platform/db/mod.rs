@@ -1,11 +1,13 @@
 //! One set of queries, two databases. `Db` holds the pool of whichever backend `DATABASE_URL`
-//! names; feature code writes each query once with `$1`-style parameters and runs it through
-//! [`with_db!`], which expands the same body for each backend. Everything that differs between
-//! the dialects lives in [`dialect`].
+//! names and `DbTx` a transaction on it; feature code writes each query once with `$1`-style
+//! parameters and runs it through [`with_db!`], which expands the same body for each backend,
+//! on a pool or inside a transaction alike. Everything that differs between the dialects lives
+//! in [`dialect`].
 
 pub mod dialect;
+pub mod seek;
 
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 pub use dialect::Backend;
 
@@ -15,20 +17,61 @@ pub enum Db {
     Postgres(PgPool),
 }
 
-/// Runs `$body` with `$pool` bound to the concrete pool (`&SqlitePool` or `&PgPool`).
+/// Runs `$body` once per backend with `$c` bound to the concrete executor: on a [`Db`], the
+/// pool (`&SqlitePool` or `&PgPool`); on a [`DbTx`], the transaction's connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`, reborrowed as `&mut *c` to run several
+/// statements).
 ///
 /// ```text
 /// let n: i64 = with_db!(&state.db, pool => sqlx::query_scalar("SELECT count(*) FROM users")
 ///     .fetch_one(pool).await)?;
+/// let mut tx = state.db.begin().await?;
+/// with_db!(&mut tx, c => sqlx::query("DELETE FROM …").execute(&mut *c).await)?;
+/// tx.commit().await?;
 /// ```
 #[macro_export]
 macro_rules! with_db {
-    ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::platform::db::Db::Sqlite($pool) => $body,
-            $crate::platform::db::Db::Postgres($pool) => $body,
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db.pick() {
+            $crate::platform::db::Pick::Sqlite($c) => $body,
+            $crate::platform::db::Pick::Postgres($c) => $body,
         }
     };
+}
+
+/// One of two things, by backend: what [`with_db!`] matches on.
+pub enum Pick<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+/// A transaction on either backend; dropped without [`DbTx::commit`], it rolls back.
+pub enum DbTx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl DbTx {
+    pub fn pick(&mut self) -> Pick<&mut SqliteConnection, &mut PgConnection> {
+        match self {
+            DbTx::Sqlite(tx) => Pick::Sqlite(&mut **tx),
+            DbTx::Postgres(tx) => Pick::Postgres(&mut **tx),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbTx::Sqlite(_) => Backend::Sqlite,
+            DbTx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            DbTx::Sqlite(tx) => tx.commit().await,
+            DbTx::Postgres(tx) => tx.commit().await,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +99,21 @@ impl Db {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    pub fn pick(&self) -> Pick<&SqlitePool, &PgPool> {
+        match self {
+            Db::Sqlite(pool) => Pick::Sqlite(pool),
+            Db::Postgres(pool) => Pick::Postgres(pool),
+        }
+    }
+
+    /// Starts a transaction (see [`DbTx`]).
+    pub async fn begin(&self) -> Result<DbTx, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(pool) => DbTx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => DbTx::Postgres(pool.begin().await?),
+        })
     }
 
     /// Applies the migrations of this backend's dialect (idempotent).

@@ -2,9 +2,9 @@
 
 use super::*;
 
-crate::both_backends_with!(
+crate::both_backends!(
     signed_delivery,
-    private_targets,
+    with private_targets,
     |app: TestApp| async move {
         let mock = receiver(200).await;
         let (key, hook, secret) = endpoint(
@@ -124,7 +124,7 @@ crate::both_backends_with!(
     }
 );
 
-crate::both_backends_with!(retry_schedule, private_targets, |app: TestApp| async move {
+crate::both_backends!(retry_schedule, with private_targets, |app: TestApp| async move {
     let mock = receiver(500).await;
     let (key, hook, _) = endpoint(
         &app,
@@ -192,9 +192,9 @@ crate::both_backends_with!(retry_schedule, private_targets, |app: TestApp| async
     assert!(h.json["failingSince"].is_string());
 });
 
-crate::both_backends_with!(
+crate::both_backends!(
     receiver_answers,
-    private_targets,
+    with private_targets,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
         Mock::given(path("/busy"))
@@ -310,9 +310,9 @@ crate::both_backends_with!(
     }
 );
 
-crate::both_backends_with!(
+crate::both_backends!(
     failing_for_days,
-    private_targets,
+    with private_targets,
     |app: TestApp| async move {
         let mock = receiver(503).await;
         let (key, hook, _) = endpoint(

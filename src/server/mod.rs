@@ -1,5 +1,9 @@
-//! The HTTP server: state, router (pages, server functions, probes, static files), middleware
-//! and graceful shutdown.
+//! The composition root: builds the app state from the platform and the features' runtime
+//! parts, assembles the router (pages, server functions, the REST API, providers' pushes,
+//! probes, static files) with its middleware, starts the background tasks and shuts down
+//! gracefully. It sits above every feature; `platform/` and `ui/` never import it.
+
+pub mod housekeeping;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,16 +21,17 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
-use super::config::Config;
-use super::current_user::{load_current_user, IDLE_TIMEOUT_HOURS};
-use super::db::Db;
-use super::origin_check::origin_check;
-use super::session_store::DbSessionStore;
-use super::state::AppState;
-use super::{health, housekeeping};
+use crate::api::auth::ApiRuntime;
 use crate::app::{shell, App};
+use crate::auth::session::{load_current_user, IDLE_TIMEOUT_HOURS};
 use crate::connections::engine::{self, Engine};
 use crate::connections::registry::Registry;
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::health;
+use crate::platform::origin_check::origin_check;
+use crate::platform::session_store::DbSessionStore;
+use crate::platform::state::AppState;
 
 /// Reads the Leptos runtime configuration: `Leptos.toml` from the working directory when present,
 /// else the copy built into the binary; `LEPTOS_*` variables always win.
@@ -51,14 +56,10 @@ pub async fn prepare(config: Config, leptos_options: LeptosOptions) -> Result<Ap
     let self_url = url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("loopback URL");
     let registry = Arc::new(Registry::from_config(&config, &self_url));
     let engine = Arc::new(Engine::new(db.clone(), config.keys.clone(), registry));
-    let api = Arc::new(crate::api::auth::ApiRuntime::new(config.api_rate_limit));
-    Ok(AppState {
-        db,
-        api,
-        config: Arc::new(config),
-        leptos_options,
-        engine,
-    })
+    let api = Arc::new(ApiRuntime::new(config.api_rate_limit));
+    Ok(AppState::new(db, Arc::new(config), leptos_options)
+        .with_part(engine)
+        .with_part(api))
 }
 
 pub fn router(state: AppState) -> Router {
@@ -190,9 +191,9 @@ pub async fn serve(state: AppState) -> Result<(), String> {
         ),
         Err(e) => tracing::error!(error = %e, "could not check for interrupted imports"),
     }
-    engine::spawn((*state.engine).clone());
+    engine::spawn((**state.engine()).clone());
     crate::connections::push_subscriptions::spawn(
-        (*state.engine).clone(),
+        (**state.engine()).clone(),
         state.config.public_origin(),
     );
     crate::webhooks::sender::spawn(crate::webhooks::sender::Sender::new(

@@ -10,12 +10,12 @@ use crate::wellness::calendar::{Month, YearRow};
 
 #[cfg(feature = "ssr")]
 use {
-    super::{repo, COLORS},
+    super::repo::{self, HabitInput},
+    super::COLORS,
     crate::health::local_time,
-    crate::platform::{ids::new_id, request::RequestCtx},
+    crate::platform::request::RequestCtx,
     crate::wellness::{calendar, form, schedule::Schedule, strength::strength},
-    crate::with_db,
-    chrono::{Datelike, Duration, NaiveDate, Utc},
+    chrono::{Datelike, Duration, NaiveDate},
     std::collections::{BTreeMap, BTreeSet},
 };
 
@@ -203,16 +203,6 @@ pub async fn get_habit(
     })
 }
 
-/// The fields of the habit form, checked.
-#[cfg(feature = "ssr")]
-pub struct HabitInput {
-    pub name: String,
-    pub icon: String,
-    pub color: String,
-    pub frequency: String,
-    pub days: Vec<u8>,
-}
-
 /// Checks a habit's fields; `days` are the weekdays (0 = Monday) of a custom schedule.
 #[cfg(feature = "ssr")]
 pub fn habit_input(
@@ -292,34 +282,13 @@ pub async fn create(
     user_id: &str,
     input: &HabitInput,
 ) -> Result<String, AppError> {
-    let count: i64 = with_db!(db, pool => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM habits WHERE user_id = $1 AND active = $2")
-        .bind(user_id)
-        .bind(true)
-        .fetch_one(pool)
-        .await)?;
-    if count >= 50 {
+    if repo::count_active(db, user_id).await? >= 50 {
         return Err(AppError::invalid(
             "name",
             "You have 50 active habits; archive one first.",
         ));
     }
-    let id = new_id();
-    let now = Utc::now();
-    with_db!(db, pool => sqlx::query(
-        "INSERT INTO habits (id, user_id, name, icon, color, frequency, target_days, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
-        .bind(&id)
-        .bind(user_id)
-        .bind(&input.name)
-        .bind(&input.icon)
-        .bind(&input.color)
-        .bind(&input.frequency)
-        .bind(sqlx::types::Json(&input.days))
-        .bind(true)
-        .bind(now)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
+    let id = repo::insert(db, user_id, input).await?;
     Ok(id)
 }
 
@@ -359,21 +328,7 @@ pub async fn update_habit(
     let schedule =
         Schedule::for_frequency(&input.frequency, &input.days).unwrap_or(Schedule::DAILY);
     let s = crate::wellness::streak::Tracker::from_dates(schedule, &dates).streaks(today);
-    with_db!(ctx.db(), pool => sqlx::query(
-        "UPDATE habits SET name = $1, icon = $2, color = $3, frequency = $4, target_days = $5, updated_at = $6, \
-         current_streak = $7, longest_streak = $8 WHERE id = $9 AND user_id = $10")
-        .bind(&input.name)
-        .bind(&input.icon)
-        .bind(&input.color)
-        .bind(&input.frequency)
-        .bind(sqlx::types::Json(&input.days))
-        .bind(Utc::now())
-        .bind(s.current as i32)
-        .bind(s.longest as i32)
-        .bind(&habit.id)
-        .bind(&auth.user.id)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
+    repo::update(ctx.db(), &auth.user.id, &habit.id, &input, s).await?;
     Ok(())
 }
 
@@ -383,13 +338,7 @@ pub async fn archive_habit(id: String, archived: String) -> Result<(), AppError>
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
-    with_db!(ctx.db(), pool => sqlx::query("UPDATE habits SET active = $1, updated_at = $2 WHERE id = $3 AND user_id = $4")
-        .bind(archived != "true")
-        .bind(Utc::now())
-        .bind(&habit.id)
-        .bind(&auth.user.id)
-        .execute(pool)
-        .await.map(|r| r.rows_affected()))?;
+    repo::set_active(ctx.db(), &auth.user.id, &habit.id, archived != "true").await?;
     Ok(())
 }
 

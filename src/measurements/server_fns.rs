@@ -4,10 +4,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::{
-    health::{catalogue, ingest, local_time},
-    platform::{db::Db, request::RequestCtx},
-    with_db,
+use {
+    super::repo,
+    crate::{
+        health::{catalogue, ingest, local_time},
+        platform::{db::Db, request::RequestCtx},
+    },
 };
 
 pub const PROVIDER: &str = "manual";
@@ -41,35 +43,31 @@ pub struct MeasurementList {
 #[cfg(feature = "ssr")]
 const PAGE_SIZE: i64 = 25;
 
-/// (id, metric, value, data, recorded at) as stored.
-#[cfg(feature = "ssr")]
-type EntryRow = (
-    String,
-    String,
-    Option<f64>,
-    Option<sqlx::types::Json<serde_json::Value>>,
-    chrono::DateTime<chrono::Utc>,
-);
-
 #[server(endpoint = "measurements/list")]
 pub async fn list_measurements(page: Option<u32>) -> Result<MeasurementList, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let tz = local_time::zone(&auth.user.timezone);
     let page = page.unwrap_or(1).clamp(1, 100_000);
-    let rows: Vec<EntryRow> = with_db!(ctx.db(), pool => sqlx::query_as(
-            "SELECT id, metric_type, value, data, recorded_at FROM health_metrics \
-             WHERE user_id = $1 AND provider_id = 'manual' ORDER BY recorded_at DESC, id DESC LIMIT $2 OFFSET $3")
-            .bind(&auth.user.id)
-            .bind(PAGE_SIZE + 1)
-            .bind((page as i64 - 1) * PAGE_SIZE)
-            .fetch_all(pool)
-            .await)?;
+    let rows = repo::page(
+        ctx.db(),
+        &auth.user.id,
+        PAGE_SIZE + 1,
+        (page as i64 - 1) * PAGE_SIZE,
+    )
+    .await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     let entries = rows
         .into_iter()
         .take(PAGE_SIZE as usize)
-        .filter_map(|(id, metric, value, data, at)| {
+        .filter_map(|row| {
+            let repo::EntryRow {
+                id,
+                metric_type: metric,
+                value,
+                data,
+                recorded_at: at,
+            } = row;
             let info = catalogue::metric(&metric)?;
             let local = at.with_timezone(&tz);
             let data = data.map(|d| d.0).unwrap_or_default();
@@ -302,12 +300,7 @@ pub async fn add_blood_pressure(
 /// Looks up one of the caller's own manual entries (another person's id is "not found").
 #[cfg(feature = "ssr")]
 async fn own_entry(db: &Db, user_id: &str, id: &str) -> Result<String, AppError> {
-    let metric: Option<String> = with_db!(db, pool => sqlx::query_scalar(
-        "SELECT metric_type FROM health_metrics WHERE id = $1 AND user_id = $2 AND provider_id = 'manual'")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(pool)
-        .await)?;
+    let metric = repo::manual_metric(db, user_id, id).await?;
     metric.ok_or_else(|| AppError::NotFound("That measurement no longer exists.".into()))
 }
 

@@ -1,4 +1,5 @@
-//! Account types that cross the wire.
+//! Who is asking: the signed-in person and their role, shared by every layer (the platform,
+//! the shared UI and the features) and sent to the browser.
 
 use serde::{Deserialize, Serialize};
 

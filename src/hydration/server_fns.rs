@@ -8,29 +8,16 @@ use crate::wellness::streak::Streaks;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{repo, units},
+    super::{
+        beverage_label, repo,
+        service::{self, check_beverage, MAX_DRINK_ML, NOTE_MAX},
+        units,
+    },
     crate::health::{charts, local_time, views},
     crate::platform::request::RequestCtx,
     crate::wellness::{form, schedule::Schedule, streak},
-    crate::with_db,
     chrono::{Duration, Utc},
 };
-
-pub const BEVERAGES: [(&str, &str); 5] = [
-    ("water", "Water"),
-    ("tea", "Tea"),
-    ("coffee", "Coffee"),
-    ("juice", "Juice"),
-    ("other", "Other"),
-];
-
-pub fn beverage_label(id: &str) -> &'static str {
-    BEVERAGES
-        .iter()
-        .find(|(b, _)| *b == id)
-        .map(|(_, l)| *l)
-        .unwrap_or("Other")
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WaterEntry {
@@ -118,7 +105,7 @@ pub async fn water_today(
 ) -> Result<WaterToday, AppError> {
     let s = repo::settings(db, user_id).await?;
     let today = local_time::today(tz);
-    let day = repo::daily_totals(db, user_id, tz, today, today).await?;
+    let day = service::daily_totals(db, user_id, tz, today, today).await?;
     let d = day.get(&today).copied();
     Ok(today_figures(
         d.map(|d| d.total_ml).unwrap_or(0),
@@ -335,27 +322,11 @@ pub async fn add_water(
         Some("fl_oz") => "fl_oz",
         Some(_) => return Err(AppError::invalid("amount", "Choose ml or fl oz.")),
     };
-    let ml = parse_amount("amount", &amount, unit, 1..=5000)?;
+    let ml = parse_amount("amount", &amount, unit, 1..=MAX_DRINK_ML)?;
     let beverage = check_beverage("beverage", beverage.as_deref())?;
-    let note = form::optional_text("note", note.as_deref().unwrap_or(""), 200)?;
+    let note = form::optional_text("note", note.as_deref().unwrap_or(""), NOTE_MAX)?;
     repo::insert(ctx.db(), &auth.user.id, ml, &beverage, note, Utc::now()).await?;
     Ok(())
-}
-
-/// A beverage id from the list (water when empty).
-#[cfg(feature = "ssr")]
-pub fn check_beverage(field: &str, raw: Option<&str>) -> Result<String, AppError> {
-    let beverage = raw
-        .map(str::trim)
-        .filter(|b| !b.is_empty())
-        .unwrap_or("water");
-    if !BEVERAGES.iter().any(|(b, _)| *b == beverage) {
-        return Err(AppError::invalid(
-            field,
-            "Choose water, tea, coffee, juice or other.",
-        ));
-    }
-    Ok(beverage.to_string())
 }
 
 /// Removes the latest drink logged today (the "oops" button).
@@ -366,13 +337,7 @@ pub async fn undo_water() -> Result<(), AppError> {
     let tz = local_time::zone(&auth.user.timezone);
     let today = local_time::today(tz);
     let (start, _) = local_time::day_range(today, today, tz);
-    let id: Option<String> = with_db!(ctx.db(), pool => sqlx::query_scalar(
-        "SELECT id FROM water_intake WHERE user_id = $1 AND logged_at >= $2 \
-         ORDER BY created_at DESC, id DESC LIMIT 1")
-        .bind(&auth.user.id)
-        .bind(start)
-        .fetch_optional(pool)
-        .await)?;
+    let id = repo::latest_since(ctx.db(), &auth.user.id, start).await?;
     let id = id.ok_or_else(|| AppError::NotFound("Nothing logged today to undo.".into()))?;
     repo::delete(ctx.db(), &auth.user.id, &id).await
 }

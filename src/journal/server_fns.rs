@@ -14,7 +14,6 @@ use {
     crate::health::{local_time, views},
     crate::platform::request::RequestCtx,
     crate::wellness::{calendar, form, schedule::Schedule, streak},
-    crate::with_db,
     chrono::{Datelike, NaiveDate},
     std::collections::BTreeSet,
 };
@@ -78,42 +77,6 @@ pub struct NewEntryDefaults {
 #[cfg(feature = "ssr")]
 const PAGE_SIZE: i64 = 10;
 
-#[cfg(feature = "ssr")]
-type ListRow = (
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    sqlx::types::Json<Vec<String>>,
-    NaiveDate,
-);
-
-/// (id, title, day, feeling, tags) of every entry, for the side panels.
-#[cfg(feature = "ssr")]
-type SummaryRow = (
-    String,
-    Option<String>,
-    NaiveDate,
-    Option<String>,
-    sqlx::types::Json<Vec<String>>,
-);
-
-#[cfg(feature = "ssr")]
-enum Bind {
-    Text(String),
-    Date(NaiveDate),
-}
-
-/// `%word%` for LIKE, with the wildcards of the word itself escaped.
-#[cfg(feature = "ssr")]
-pub(crate) fn like(word: &str) -> String {
-    let escaped = word
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{}%", escaped.to_lowercase())
-}
-
 #[server(endpoint = "journal/list")]
 pub async fn list_journal(
     q: Option<String>,
@@ -137,47 +100,17 @@ pub async fn list_journal(
     let date = form::query_date(date.as_deref());
     let page = page.unwrap_or(1).clamp(1, 10_000);
 
-    // Filters: every word of the search in the title or body, the tag, the day.
-    let mut sql = String::from(" FROM journal_entries WHERE user_id = $1");
-    let mut binds: Vec<Bind> = Vec::new();
-    for word in q.split_whitespace().take(8) {
-        binds.push(Bind::Text(like(word)));
-        let n = binds.len() + 1;
-        sql.push_str(&format!(
-            " AND (LOWER(COALESCE(title, '')) LIKE ${n} ESCAPE '\\' OR LOWER(body) LIKE ${n} ESCAPE '\\')"
-        ));
-    }
-    if !tag.is_empty() {
-        binds.push(Bind::Text(like(&format!("\"{tag}\""))));
-        sql.push_str(&format!(
-            " AND CAST(tags AS TEXT) LIKE ${} ESCAPE '\\'",
-            binds.len() + 1
-        ));
-    }
-    if let Some(d) = date {
-        binds.push(Bind::Date(d));
-        sql.push_str(&format!(" AND entry_date = ${}", binds.len() + 1));
-    }
-    let list_sql = format!(
-        "SELECT id, title, body, mood_label, tags, entry_date{sql} ORDER BY entry_date DESC, created_at DESC, id DESC LIMIT {} OFFSET {}",
+    // One more than a page, to tell whether another follows; and how many match in all.
+    let (rows, matching) = repo::list(
+        db,
+        &auth.user.id,
+        &q,
+        &tag,
+        date,
         PAGE_SIZE + 1,
-        (page as i64 - 1) * PAGE_SIZE
-    );
-    let count_sql = format!("SELECT COUNT(*){sql}");
-    let (rows, matching): (Vec<ListRow>, i64) = with_db!(db, pool => {
-        let mut list = sqlx::query_as(&list_sql).bind(&auth.user.id);
-        let mut count = sqlx::query_scalar(&count_sql).bind(&auth.user.id);
-        for b in &binds {
-            match b {
-                Bind::Text(s) => { list = list.bind(s); count = count.bind(s); }
-                Bind::Date(d) => { list = list.bind(*d); count = count.bind(*d); }
-            }
-        }
-        match (list.fetch_all(pool).await, count.fetch_one(pool).await) {
-            (Ok(l), Ok(c)) => Ok((l, c)),
-            (Err(e), _) | (_, Err(e)) => Err(e),
-        }
-    })?;
+        (page as i64 - 1) * PAGE_SIZE,
+    )
+    .await?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
     let entries = rows
         .into_iter()
@@ -193,11 +126,7 @@ pub async fn list_journal(
         .collect();
 
     // Everything the side panels need, from one small query over all the user's entries.
-    let all: Vec<SummaryRow> = with_db!(db, pool => sqlx::query_as(
-            "SELECT id, title, entry_date, mood_label, tags FROM journal_entries WHERE user_id = $1")
-            .bind(&auth.user.id)
-            .fetch_all(pool)
-            .await)?;
+    let all = repo::summary(db, &auth.user.id).await?;
     let days: BTreeSet<NaiveDate> = all.iter().map(|r| r.2).collect();
     let streaks = streak::recompute(&days, Schedule::DAILY, today);
     let mut on_this_day: Vec<(i32, String, String)> = all

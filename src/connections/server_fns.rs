@@ -57,7 +57,7 @@ pub async fn list_connections() -> Result<ConnectionsView, AppError> {
     let mut busy = false;
     let providers = ctx
         .state
-        .engine
+        .engine()
         .registry
         .all()
         .iter()
@@ -129,7 +129,7 @@ pub async fn sync_now(provider: String) -> Result<(), AppError> {
     }
     // Already queued or running: nothing to add, and no error either (a double tap).
     ctx.state
-        .engine
+        .engine()
         .request_sync(&conn, chrono::Utc::now())
         .await?;
     ctx.redirect("/connections");
@@ -145,7 +145,7 @@ pub async fn disconnect(provider: String, delete_data: Option<String>) -> Result
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let db = ctx.db();
-    let engine = &ctx.state.engine;
+    let engine = &ctx.state.engine();
     let conn = repo::find(db, &auth.user.id, &provider)
         .await?
         .ok_or_else(|| AppError::NotFound("That provider is not connected.".into()))?;

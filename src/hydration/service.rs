@@ -1,0 +1,45 @@
+//! Water's operations and input rules, shared by the app's server functions and the REST API
+//! so a drink one of them refuses is refused by the other too.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use super::repo::{self, DayTotal};
+use super::BEVERAGES;
+use crate::error::AppError;
+use crate::platform::db::Db;
+
+/// The limits live in the module root because the screen's form (compiled for the browser
+/// too) shows the note limit; they are re-exported here so server code finds every rule in one
+/// place.
+pub use super::{MAX_DRINK_ML, NOTE_MAX};
+
+/// Totals per local day over `from..=to` (days without a drink are absent), each with the goal
+/// that applied that day. Other features (goals) read water through this rather than through
+/// the repository, so how a day's total is counted stays decided here.
+pub async fn daily_totals(
+    db: &Db,
+    user_id: &str,
+    tz: Tz,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeMap<NaiveDate, DayTotal>, sqlx::Error> {
+    repo::daily_totals(db, user_id, tz, from, to).await
+}
+
+/// A beverage id from the list (water when empty).
+pub fn check_beverage(field: &str, raw: Option<&str>) -> Result<String, AppError> {
+    let beverage = raw
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .unwrap_or("water");
+    if !BEVERAGES.iter().any(|(b, _)| *b == beverage) {
+        return Err(AppError::invalid(
+            field,
+            "Choose water, tea, coffee, juice or other.",
+        ));
+    }
+    Ok(beverage.to_string())
+}

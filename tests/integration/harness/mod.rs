@@ -1,0 +1,22 @@
+//! The test harness: a fresh database per test (a temp SQLite file, or a new PostgreSQL
+//! database), the app's router in-process, and a cookie-keeping client with typed helpers.
+//!
+//! - `backends`: the `both_backends!` story macros and the per-test databases;
+//! - `app`: [`TestApp`], the app started on a fresh database;
+//! - `client`: [`Client`], a cookie-keeping browser, and its [`TestResponse`]s;
+//! - `api`: REST API calls and their [`ApiResponse`]s;
+//! - `seed`: the owners, members, workspaces, keys and connections a story starts from;
+//! - `push`: helpers for the provider push stories (used as `harness::push::…`).
+
+mod api;
+mod app;
+mod backends;
+mod client;
+pub mod push;
+mod seed;
+
+pub use api::ApiResponse;
+pub use app::TestApp;
+pub use backends::{drop_pg_database, fresh_pg_database, Backend};
+pub use client::{Case, Client, TestResponse};
+pub use seed::workspace_api_user;
