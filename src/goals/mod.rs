@@ -6,6 +6,7 @@
 mod evaluate;
 #[cfg(feature = "ssr")]
 pub mod form;
+pub mod model;
 mod page;
 pub mod progress;
 #[cfg(feature = "ssr")]
