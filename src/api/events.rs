@@ -4,7 +4,6 @@ use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::types::Json as SqlJson;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -45,7 +44,7 @@ pub struct Event {
     pub max_heart_rate: Option<i64>,
     /// Provider details (sleep stages, zones, …).
     #[schema(value_type = Option<Object>)]
-    pub data: Option<SqlJson<serde_json::Value>>,
+    pub data: Option<serde_json::Value>,
 }
 
 impl From<EventRow> for Event {
@@ -64,7 +63,7 @@ impl From<EventRow> for Event {
             calories_kcal: r.calories_kcal,
             avg_heart_rate: r.avg_heart_rate,
             max_heart_rate: r.max_heart_rate,
-            data: r.data,
+            data: r.data.map(|d| d.0),
         }
     }
 }

@@ -10,8 +10,8 @@ use crate::wellness::streak::Streaks;
 use {
     super::{
         beverage_label, repo,
-        service::{self, check_beverage, MAX_DRINK_ML, NOTE_MAX},
-        units,
+        service::{self, check_beverage},
+        units, MAX_DRINK_ML, NOTE_MAX,
     },
     crate::health::{charts, local_time, views},
     crate::platform::request::RequestCtx,

@@ -1,5 +1,6 @@
 //! Water's operations and input rules, shared by the app's server functions and the REST API
-//! so a drink one of them refuses is refused by the other too.
+//! so a drink one of them refuses is refused by the other too. The numeric limits live in the
+//! module root (`MAX_DRINK_ML`, `NOTE_MAX`): the browser's form shows them as well.
 
 use std::collections::BTreeMap;
 
@@ -10,11 +11,6 @@ use super::repo::{self, DayTotal};
 use super::BEVERAGES;
 use crate::error::AppError;
 use crate::platform::db::Db;
-
-/// The limits live in the module root because the screen's form (compiled for the browser
-/// too) shows the note limit; they are re-exported here so server code finds every rule in one
-/// place.
-pub use super::{MAX_DRINK_ML, NOTE_MAX};
 
 /// Totals per local day over `from..=to` (days without a drink are absent), each with the goal
 /// that applied that day. Other features (goals) read water through this rather than through

@@ -16,7 +16,8 @@ use super::super::pagination::{far_future, Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
 use crate::hydration::repo::{self, IntakeRow};
-use crate::hydration::service::{check_beverage, MAX_DRINK_ML, NOTE_MAX};
+use crate::hydration::service::check_beverage;
+use crate::hydration::{MAX_DRINK_ML, NOTE_MAX};
 use crate::platform::db::seek::TimeSeek;
 use crate::platform::state::AppState;
 use crate::wellness::form;
@@ -146,7 +147,7 @@ pub async fn log_water(
     // Read back as stored, so the answer carries the goal snapshot the row was given.
     let row = repo::intake(&state.db, &user.id, &id)
         .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
+        .ok_or_else(|| ApiError::not_found("drink"))?;
     Ok((StatusCode::CREATED, Json(WaterIntake::from(row))))
 }
 
