@@ -35,6 +35,10 @@ impl Role {
     }
 }
 
+// Stored as the words `admin` and `member`.
+#[cfg(feature = "ssr")]
+crate::text_enum!(Role);
+
 /// The signed-in person, as pages see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionUser {

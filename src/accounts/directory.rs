@@ -19,7 +19,7 @@ pub struct UserRecord {
     pub email: Option<String>,
     pub display_name: Option<String>,
     pub metadata: Json<serde_json::Value>,
-    pub role: String,
+    pub role: Role,
     pub is_instance_owner: bool,
     /// True for people who sign in with a password (members and admins).
     pub can_sign_in: bool,
@@ -239,7 +239,7 @@ impl UserRecord {
             Actor::Admin(me) if me == self.id => {
                 Err("You cannot do this to your own account; another admin can.")
             }
-            Actor::ApiKey if self.role == "admin" && self.can_sign_in => {
+            Actor::ApiKey if self.role == Role::Admin && self.can_sign_in => {
                 Err("This user is a workspace admin; an admin removes admins in VitaSync itself.")
             }
             _ => Ok(()),
@@ -258,7 +258,7 @@ pub async fn set_role(
     let n = with_db!(db, pool => sqlx::query(
         "UPDATE users SET role = $1, updated_at = $2 \
          WHERE id = $3 AND workspace_id = $4 AND password_hash IS NOT NULL")
-        .bind(role.as_str())
+        .bind(role)
         .bind(Utc::now())
         .bind(id)
         .bind(workspace_id)

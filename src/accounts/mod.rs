@@ -1,5 +1,6 @@
 //! Workspaces, people and their roles: the types every page shares, the validation of what
-//! people type, and (server side) the queries and provisioning behind sign-up and admin tasks.
+//! people type, and (server side) the queries, provisioning and the service behind sign-up and
+//! admin tasks.
 
 pub mod validate;
 
@@ -9,5 +10,7 @@ pub mod directory;
 pub mod provisioning;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use crate::identity::{Role, SessionUser};

@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::users::{emit, person},
-    crate::accounts::{directory, provisioning, repo, Role},
+    crate::accounts::{directory, service, Role},
     crate::platform::request::RequestCtx,
     crate::webhooks::EventType,
 };
@@ -49,23 +49,14 @@ pub async fn invite_person(
             "Add an email address to this person first (through the API): the invitation is for that address.",
         ));
     };
-    if repo::email_taken(db, email).await? {
-        return Err(AppError::invalid(
-            "role",
-            "Someone else already signs in with this person's email address.",
-        ));
-    }
-    repo::revoke_person_invitations(db, ws, &u.id).await?;
-    let token = provisioning::invite(
+    let token = service::invite_existing_person(
         db,
         ws,
-        &repo::NewInvitation {
-            email,
-            role,
-            user_id: Some(&u.id),
-            invited_by: &auth.user.id,
-            expires_at: chrono::Utc::now() + chrono::Duration::days(days),
-        },
+        &u.id,
+        email,
+        role,
+        &auth.user.id,
+        chrono::Duration::days(days),
     )
     .await?;
     tracing::info!(admin = %auth.user.id, user = %u.id, "person invited to sign in");

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::access::{InvitePerson, SetPersonRole};
 use super::users::PersonDetail;
+use crate::identity::Role;
 use crate::ui::{action_error, FormError, Submit};
 
 /// The role and link lifetime of a new invitation (`role`, `expires_in_days`), shared by the
@@ -52,7 +53,7 @@ pub fn AccessSection(
             .with(|q| q.get("invite"))
             .map(|t| format!("{base_url}/join/{t}"))
     };
-    let is_admin = p.role == "admin";
+    let is_admin = p.role == Role::Admin;
     let body = if detail.can_sign_in {
         if detail.can_change {
             view! {

@@ -160,35 +160,13 @@ pub async fn list_jobs(
 /// Queues a new sync for the connection of a failed job.
 #[server(endpoint = "admin/jobs/retry")]
 pub async fn retry_job(id: String) -> Result<(), AppError> {
-    use crate::connections::{monitor, repo};
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
-    let job = monitor::get(ctx.db(), &auth.user.workspace_id, &id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("No such sync job in this workspace.".into()))?;
-    if job.status != "failed" {
-        return Err(AppError::Conflict(
-            "Only a failed job can be retried.".into(),
-        ));
-    }
-    let conn = repo::get(ctx.db(), &job.connection_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("The connection no longer exists.".into()))?;
-    if conn.status == "disconnected" || conn.encrypted_tokens.is_none() {
-        return Err(AppError::Conflict(
-            "This connection was disconnected; the person must connect again.".into(),
-        ));
-    }
-    match ctx
-        .state
-        .engine()
-        .request_sync(&conn, chrono::Utc::now())
-        .await?
-    {
-        Some(_) => Ok(()),
-        None => Err(AppError::Conflict(
-            "A sync for this connection is already queued, or its provider is not configured."
-                .into(),
-        )),
-    }
+    crate::connections::service::retry_job(
+        &ctx.state,
+        &auth.user.workspace_id,
+        &id,
+        chrono::Utc::now(),
+    )
+    .await
 }

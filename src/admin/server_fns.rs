@@ -5,7 +5,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    accounts::{provisioning, repo, validate, Role},
+    accounts::{service, validate, Role},
     platform::request::RequestCtx,
 };
 
@@ -45,21 +45,18 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
     let auth = ctx.require_admin()?;
     let db = ctx.db();
     let tz = auth.user.timezone.clone();
-    let ws = repo::workspace(db, &auth.user.workspace_id)
+    let ws = service::workspace(db, &auth.user.workspace_id)
         .await?
         .ok_or(AppError::Internal)?;
     let now = chrono::Utc::now();
-    let members = repo::list_members(db, &ws.id)
+    let members = service::members(db, &ws.id)
         .await?
         .into_iter()
         .map(|m| MemberInfo {
             is_you: m.id == auth.user.id,
             email: m.email.unwrap_or_default(),
             display_name: m.display_name.unwrap_or_default(),
-            role_label: Role::parse(&m.role)
-                .unwrap_or(Role::Member)
-                .label()
-                .to_string()
+            role_label: m.role.label().to_string()
                 + if m.is_instance_owner { " · owner" } else { "" },
             last_sign_in: m
                 .last_login_at
@@ -68,15 +65,12 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
             id: m.id,
         })
         .collect();
-    let invitations = repo::open_invitations(db, &ws.id)
+    let invitations = service::open_invitations(db, &ws.id)
         .await?
         .into_iter()
         .map(|i| InvitationInfo {
             email: i.email,
-            role_label: Role::parse(&i.role)
-                .unwrap_or(Role::Member)
-                .label()
-                .to_string(),
+            role_label: i.role.label().to_string(),
             expires: crate::ui::time::local_datetime(i.expires_at, &tz),
             expired: i.expires_at <= now,
             id: i.id,
@@ -117,22 +111,13 @@ pub async fn invite_member(
     let role = Role::parse(role.trim())
         .ok_or_else(|| AppError::invalid("role", "Choose Member or Admin."))?;
     let days = invitation_days(&expires_in_days)?;
-    if repo::email_taken(db, &email).await? {
-        return Err(AppError::invalid(
-            "email",
-            "Someone with this email already has an account.",
-        ));
-    }
-    let token = provisioning::invite(
+    let token = service::invite_new_member(
         db,
         &auth.user.workspace_id,
-        &repo::NewInvitation {
-            email: &email,
-            role,
-            user_id: None,
-            invited_by: &auth.user.id,
-            expires_at: chrono::Utc::now() + chrono::Duration::days(days),
-        },
+        &email,
+        role,
+        &auth.user.id,
+        chrono::Duration::days(days),
     )
     .await?;
     ctx.redirect(&format!("/admin?invite={token}"));
@@ -143,13 +128,7 @@ pub async fn invite_member(
 pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
-    if repo::revoke_invitation(ctx.db(), &auth.user.workspace_id, &id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound(
-            "That invitation was already used or revoked.".into(),
-        ))
-    }
+    service::revoke_invitation(ctx.db(), &auth.user.workspace_id, &id).await
 }
 
 /// `allow_signup` is the checkbox: present when ticked, absent when not.
@@ -157,6 +136,6 @@ pub async fn revoke_invitation(id: String) -> Result<(), AppError> {
 pub async fn set_open_signup(allow_signup: Option<String>) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
-    repo::set_allow_signup(ctx.db(), &auth.user.workspace_id, allow_signup.is_some()).await?;
+    service::set_open_signup(ctx.db(), &auth.user.workspace_id, allow_signup.is_some()).await?;
     Ok(())
 }

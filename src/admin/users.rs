@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::identity::Role;
 
 #[cfg(feature = "ssr")]
 use {
@@ -24,7 +25,7 @@ pub struct PersonInfo {
     pub name: String,
     pub email: Option<String>,
     pub external_id: Option<String>,
-    pub role: String,
+    pub role: Role,
     /// "Active", "Disabled" or "API only" (no password).
     pub status: String,
     pub created: String,
@@ -74,7 +75,7 @@ fn info(u: &UserRecord, tz: &str) -> PersonInfo {
             .unwrap_or_else(|| u.id.clone()),
         email: u.email.clone(),
         external_id: u.external_id.clone(),
-        role: u.role.clone(),
+        role: u.role,
         status: if u.disabled_at.is_some() {
             "Disabled"
         } else if u.can_sign_in {
@@ -206,7 +207,7 @@ pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
             .map(|x| x.info().name.to_string())
             .unwrap_or_else(|| p.to_string())
     };
-    let connections = crate::connections::repo::for_user(db, &u.id)
+    let connections = crate::connections::service::for_user(db, &u.id)
         .await?
         .into_iter()
         .map(|c| {
@@ -265,7 +266,7 @@ pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
             .manageable_by(directory::Actor::Admin(&auth.user.id))
             .is_ok(),
         can_sign_in: u.can_sign_in,
-        invitation_expires: crate::accounts::repo::person_invitation_expiry(
+        invitation_expires: crate::accounts::service::invitation_expiry(
             db,
             &auth.user.workspace_id,
             &u.id,

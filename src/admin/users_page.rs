@@ -83,7 +83,7 @@ fn PersonRow(person: PersonInfo) -> impl IntoView {
         "Active" => "badge badge-good",
         _ => "badge",
     };
-    let mut facts = vec![person.role.clone()];
+    let mut facts = vec![person.role.as_str().to_string()];
     if let Some(e) = &person.email {
         facts.push(e.clone());
     }
@@ -189,7 +189,7 @@ fn PersonSections(
                 <dl class="facts">
                     <dt>"Email"</dt><dd>{p.email.clone().unwrap_or_else(|| "—".into())}</dd>
                     <dt>"External id"</dt><dd>{p.external_id.clone().unwrap_or_else(|| "—".into())}</dd>
-                    <dt>"Role"</dt><dd>{if p.role == "admin" { "Admin" } else { "Member" }}</dd>
+                    <dt>"Role"</dt><dd>{p.role.label()}</dd>
                     <dt>"Time zone"</dt><dd>{detail.timezone.clone()}</dd>
                     <dt>"Added"</dt><dd>{p.created.clone()}</dd>
                     <dt>"Id"</dt><dd><code class="small">{p.id.clone()}</code></dd>

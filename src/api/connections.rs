@@ -15,10 +15,9 @@ use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::{ApiJson, ApiQuery};
 use super::pagination::{Page, PageParams};
 use crate::api_keys::Scope;
+use crate::connections::flow::{self, FlowError, Problem, Starter};
 use crate::connections::monitor::{self, JobFilter, JobView};
-use crate::connections::oauth_state::{self, NewState, Origin};
-use crate::connections::repo::{self, ConnectionRow};
-use crate::connections::{oauth, routes as browser};
+use crate::connections::service::{self, ConnectionRow, SyncError};
 use crate::platform::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -112,9 +111,8 @@ async fn owned_connection(
     user_id: &str,
     id: &str,
 ) -> Result<ConnectionRow, ApiError> {
-    repo::get(&state.db, id)
+    service::of_person(&state.db, &caller.workspace_id, user_id, id)
         .await?
-        .filter(|c| c.user_id == user_id && c.workspace_id == caller.workspace_id)
         .ok_or_else(|| ApiError::not_found("connection"))
 }
 
@@ -132,7 +130,7 @@ pub async fn list_connections(
 ) -> Result<Json<Page<Connection>>, ApiError> {
     caller.require(Scope::Read)?;
     super::users::owned_user(&state, &caller, &user_id).await?;
-    let rows = repo::for_user(&state.db, &user_id).await?;
+    let rows = service::for_user(&state.db, &user_id).await?;
     Ok(Json(Page::complete(
         rows.into_iter().map(Connection::from).collect(),
     )))
@@ -179,75 +177,46 @@ pub async fn start_connection(
 ) -> Result<(StatusCode, Json<ConnectionStart>), ApiError> {
     caller.require(Scope::Write)?;
     let user = super::users::owned_user(&state, &caller, &user_id).await?;
-    let mut problems = Vec::new();
-    let provider = state.engine().registry.get(&input.provider_id);
-    let endpoints = provider.as_ref().and_then(|p| p.endpoints());
-    if endpoints.is_none() {
-        let known = state
-            .engine()
-            .registry
-            .all()
-            .iter()
-            .any(|p| p.info().id == input.provider_id);
-        problems.push(Detail::field(
-            "providerId",
-            if known {
-                "This provider is not configured on this server; see GET /v1/providers."
-            } else {
-                "No such provider; see GET /v1/providers."
-            },
-        ));
-    }
-    let return_url = url::Url::parse(&input.redirect_url).ok().filter(|u| {
-        matches!(u.scheme(), "http" | "https")
-            && u.host().is_some()
-            && u.username().is_empty()
-            && u.password().is_none()
-            && u.as_str().len() <= 2000
-    });
-    if return_url.is_none() {
-        problems.push(Detail::field(
-            "redirectUrl",
-            "Send an absolute http or https URL of at most 2000 characters.",
-        ));
-    }
-    let (Some(provider), Some(ep), Some(return_url)) = (&provider, endpoints, return_url) else {
-        return Err(ApiError::validation(problems));
-    };
-    let base = browser::base_url(&state, &headers);
-    let redirect_uri = browser::callback_url(&base, &input.provider_id);
-    let req = oauth::authorization_request(provider.info(), ep, &redirect_uri);
-    let now = Utc::now();
-    oauth_state::save(
-        &state.db,
-        &state.config.keys,
-        NewState {
-            state: &req.state,
-            origin: Origin::Api {
-                return_url: return_url.as_str(),
-            },
-            user_id: &user.id,
-            provider_id: &input.provider_id,
-            pkce_verifier: req.pkce_verifier.as_deref(),
-            redirect_uri: &redirect_uri,
+    let started = flow::start(
+        &state,
+        &user.id,
+        &input.provider_id,
+        &flow::base_url(&state, &headers),
+        Starter::Api {
+            return_url: &input.redirect_url,
         },
-        now,
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        FlowError::Refused(problems) => {
+            ApiError::validation(problems.into_iter().map(problem_detail).collect())
+        }
+        FlowError::Store(e) => ApiError::from(e),
+    })?;
     tracing::info!(user = %user.id, provider = %input.provider_id, key = %caller.key_id, "connection started through the API");
     Ok((
         StatusCode::CREATED,
         Json(ConnectionStart {
-            url: if input.provider_id == crate::connections::providers::demo::ID {
-                // The demo provider's consent page is on this server, at the address the
-                // caller used (as the callback is).
-                format!("{base}{}", &req.url[url::Position::BeforePath..])
-            } else {
-                req.url.to_string()
-            },
-            expires_at: now + chrono::Duration::minutes(oauth_state::LIFETIME_MINUTES),
+            url: started.url(),
+            expires_at: started.expires_at,
         }),
     ))
+}
+
+fn problem_detail(problem: Problem) -> Detail {
+    match problem {
+        Problem::NotConfigured => Detail::field(
+            "providerId",
+            "This provider is not configured on this server; see GET /v1/providers.",
+        ),
+        Problem::UnknownProvider => {
+            Detail::field("providerId", "No such provider; see GET /v1/providers.")
+        }
+        Problem::ReturnUrl => Detail::field(
+            "redirectUrl",
+            "Send an absolute http or https URL of at most 2000 characters.",
+        ),
+    }
 }
 
 /// Disconnect: access is revoked at the provider and the tokens deleted; the data stays.
@@ -267,26 +236,7 @@ pub async fn disconnect(
 ) -> Result<StatusCode, ApiError> {
     caller.require(Scope::Write)?;
     let conn = owned_connection(&state, &caller, &user_id, &id).await?;
-    let engine = &state.engine();
-    if let (Some(Ok(tokens)), Some(p)) = (
-        conn.tokens(&state.config.keys),
-        engine.registry.get(&conn.provider_id),
-    ) {
-        if let Err(e) = p
-            .revoke(&engine.http, &tokens, conn.provider_user_id.as_deref())
-            .await
-        {
-            tracing::warn!(provider = %conn.provider_id, error = %e, "revocation at the provider failed");
-        }
-    }
-    repo::disconnect(&state.db, &conn, Utc::now()).await?;
-    crate::connections::hooks::emit(
-        &state.db,
-        &conn,
-        crate::webhooks::EventType::ConnectionDisconnected,
-        crate::connections::hooks::connection_data(&conn, "disconnected", None),
-    )
-    .await;
+    service::disconnect(&state, &conn, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -308,22 +258,18 @@ pub async fn sync_now(
 ) -> Result<(StatusCode, Json<SyncJob>), ApiError> {
     caller.require(Scope::Write)?;
     let conn = owned_connection(&state, &caller, &user_id, &id).await?;
-    if conn.status == "disconnected" || conn.encrypted_tokens.is_none() {
-        return Err(ApiError::conflict(
-            "This connection is disconnected; the person must connect again.",
-        ));
-    }
-    if state.engine().registry.get(&conn.provider_id).is_none() {
-        return Err(ApiError::conflict(
-            "This provider is not configured on this server.",
-        ));
-    }
-    let queued = state.engine().request_sync(&conn, Utc::now()).await?;
-    let job = match queued {
-        Some(job_id) => monitor::get(&state.db, &caller.workspace_id, &job_id).await?,
-        None => monitor::open_for_connection(&state.db, &caller.workspace_id, &conn.id).await?,
-    }
-    .ok_or_else(ApiError::internal)?;
+    let job = service::sync_now(&state, &caller.workspace_id, &conn, Utc::now())
+        .await
+        .map_err(|e| match e {
+            SyncError::Disconnected => ApiError::conflict(
+                "This connection is disconnected; the person must connect again.",
+            ),
+            SyncError::NotConfigured => {
+                ApiError::conflict("This provider is not configured on this server.")
+            }
+            SyncError::Db(e) => ApiError::from(e),
+        })?
+        .ok_or_else(ApiError::internal)?;
     Ok((StatusCode::ACCEPTED, Json(job.into())))
 }
 

@@ -58,7 +58,7 @@ impl From<UserRecord> for User {
             display_name: r.display_name,
             timezone: r.timezone,
             metadata: r.metadata.0,
-            role: r.role,
+            role: r.role.as_str().to_string(),
             can_sign_in: r.can_sign_in,
             disabled: r.disabled_at.is_some(),
             created_at: r.created_at,

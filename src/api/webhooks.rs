@@ -116,13 +116,12 @@ pub struct Delivery {
 
 impl From<DeliveryRow> for Delivery {
     fn from(d: DeliveryRow) -> Self {
+        let next_attempt_at = d.next_retry();
         Delivery {
             message_id: d.message_id.unwrap_or_else(|| format!("msg_{}", d.id)),
             event: d.event,
-            next_attempt_at: (d.status == "pending")
-                .then_some(d.next_attempt_at)
-                .flatten(),
-            status: d.status,
+            next_attempt_at,
+            status: d.status.as_str().to_string(),
             status_code: d.status_code,
             attempt_count: d.attempt_count,
             last_attempt_at: d.last_attempt_at,

@@ -1,7 +1,12 @@
-//! Signing in and out, first-run setup, joining by invitation and open sign-up.
+//! Signing in and out, first-run setup, joining by invitation and open sign-up, and the
+//! signed-in sessions (`auth_sessions`) behind them.
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
 pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
 

@@ -9,8 +9,8 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    accounts::{provisioning, provisioning::NewAccount, repo, Role},
-    platform::{ids::sha256_hex, password, request::RequestCtx, throttle},
+    accounts::{provisioning, provisioning::NewAccount, service, Role},
+    platform::{request::RequestCtx, throttle},
 };
 
 /// Signs a new account in and sends them to their dashboard.
@@ -36,7 +36,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 #[server(endpoint = "auth/needs-setup")]
 pub async fn needs_setup() -> Result<bool, AppError> {
     let ctx = RequestCtx::capture()?;
-    Ok(repo::workspace_count(ctx.db()).await? == 0)
+    Ok(!service::is_set_up(ctx.db()).await?)
 }
 
 #[server(endpoint = "auth/login")]
@@ -59,10 +59,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     {
         return Err(AppError::TooManyRequests(throttle::retry_message(wait)));
     }
-    let row = repo::find_login(db, &email).await?;
-    let verified =
-        password::verify(password, row.as_ref().and_then(|r| r.password_hash.clone())).await;
-    let Some(row) = row.filter(|_| verified) else {
+    let Some(row) = service::check_login(db, &email, password).await? else {
         throttle::record_failure(db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
         throttle::record_failure(db, &ip_key, throttle::IP_LIMIT, now).await?;
         return Err(AppError::Invalid {
@@ -100,7 +97,7 @@ pub async fn setup(
     timezone: String,
 ) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
-    if repo::workspace_count(ctx.db()).await? > 0 {
+    if service::is_set_up(ctx.db()).await? {
         return Err(AppError::Conflict(
             "VitaSync is already set up. Sign in instead.".into(),
         ));
@@ -129,43 +126,14 @@ pub struct InvitationDetails {
     pub role_label: String,
 }
 
-#[cfg(feature = "ssr")]
-async fn open_invitation(ctx: &RequestCtx, token: &str) -> Result<repo::InvitationRow, AppError> {
-    let invalid = || {
-        AppError::NotFound(
-            "This invitation link is not valid. Ask your admin for a new one.".into(),
-        )
-    };
-    let row = repo::invitation_by_token_hash(ctx.db(), &sha256_hex(token.trim()))
-        .await?
-        .ok_or_else(invalid)?;
-    if row.accepted_at.is_some() {
-        return Err(AppError::Conflict(
-            "This invitation has already been used. Sign in instead.".into(),
-        ));
-    }
-    if row.revoked_at.is_some() {
-        return Err(invalid());
-    }
-    if row.expires_at <= chrono::Utc::now() {
-        return Err(AppError::Conflict(
-            "This invitation has expired. Ask your admin for a new one.".into(),
-        ));
-    }
-    Ok(row)
-}
-
 #[server(endpoint = "auth/invitation")]
 pub async fn get_invitation_details(token: String) -> Result<InvitationDetails, AppError> {
     let ctx = RequestCtx::capture()?;
-    let row = open_invitation(&ctx, &token).await?;
+    let row = service::open_invitation(ctx.db(), &token).await?;
     Ok(InvitationDetails {
         workspace_name: row.workspace_name,
         email: row.email,
-        role_label: Role::parse(&row.role)
-            .unwrap_or(Role::Member)
-            .label()
-            .to_string(),
+        role_label: row.role.label().to_string(),
     })
 }
 
@@ -178,7 +146,7 @@ pub async fn accept_invitation(
     timezone: String,
 ) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
-    let row = open_invitation(&ctx, &token).await?;
+    let row = service::open_invitation(ctx.db(), &token).await?;
     let account = NewAccount {
         email: row.email.clone(),
         password,
@@ -193,10 +161,9 @@ pub async fn accept_invitation(
 #[server(endpoint = "auth/signup-details")]
 pub async fn signup_details(slug: String) -> Result<String, AppError> {
     let ctx = RequestCtx::capture()?;
-    let ws = repo::workspace_by_slug(ctx.db(), slug.trim()).await?;
-    match ws {
-        Some(ws) if ws.allow_signup => Ok(ws.name),
-        _ => Err(signup_closed()),
+    match service::signup_workspace(ctx.db(), &slug).await? {
+        Some(ws) => Ok(ws.name),
+        None => Err(signup_closed()),
     }
 }
 
@@ -209,8 +176,7 @@ pub async fn signup(
     timezone: String,
 ) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
-    let ws = repo::workspace_by_slug(ctx.db(), slug.trim()).await?;
-    let Some(ws) = ws.filter(|w| w.allow_signup) else {
+    let Some(ws) = service::signup_workspace(ctx.db(), &slug).await? else {
         return Err(signup_closed());
     };
     let account = NewAccount {

@@ -8,7 +8,8 @@ use axum::response::Response;
 use chrono::{Duration, Utc};
 use tower_sessions::Session;
 
-use crate::accounts::repo;
+use super::repo;
+use crate::accounts;
 use crate::error::AppError;
 use crate::platform::request::{Authenticated, RequestCtx};
 use crate::platform::state::AppState;
@@ -24,7 +25,7 @@ pub async fn start(ctx: &RequestCtx, user_id: &str) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_err)?;
     let id = repo::create_auth_session(db, user_id, user_agent.as_deref(), Some(&ip)).await?;
     session.insert(AUTH_KEY, &id).await.map_err(session_err)?;
-    repo::touch_login(db, user_id, chrono::Utc::now()).await?;
+    accounts::service::record_login(db, user_id, chrono::Utc::now()).await?;
     Ok(())
 }
 

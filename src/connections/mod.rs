@@ -7,6 +7,8 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod engine;
 #[cfg(feature = "ssr")]
+pub mod flow;
+#[cfg(feature = "ssr")]
 pub mod hooks;
 #[cfg(feature = "ssr")]
 pub mod jobs;
@@ -34,6 +36,8 @@ pub mod repo;
 pub mod rotate;
 #[cfg(feature = "ssr")]
 pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 

@@ -12,9 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use chrono::Utc;
 
-use super::oauth_state::{self, NewState, Origin, StateError};
-use super::{oauth, repo};
-use crate::platform::ids::random_token;
+use super::flow::{self, FlowError, Problem, Starter};
+use super::oauth_state::{self, StateError};
+use super::repo;
 use crate::platform::request::Authenticated;
 use crate::platform::state::AppState;
 
@@ -68,21 +68,8 @@ impl Return {
     }
 }
 
-/// The address the browser used to reach us: the public URL when configured, else its Host.
-pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(origin) = state.config.public_origin() {
-        return origin;
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:3000");
-    format!("http://{host}")
-}
-
-pub fn callback_url(base: &str, provider_id: &str) -> String {
-    format!("{base}/connections/{provider_id}/callback")
-}
+/// (Kept here too: the demo provider's consent page builds the same callback URL.)
+pub use super::flow::{base_url, callback_url};
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -117,58 +104,42 @@ pub async fn connect(
     let Some(Extension(auth)) = auth else {
         return see_other("/login?next=/connections");
     };
-    let Some(provider) = state.engine().registry.get(&provider_id) else {
-        let known = state
-            .engine()
-            .registry
-            .all()
-            .iter()
-            .any(|p| p.info().id == provider_id);
-        return failed(if known { &provider_id } else { "unknown" }, "unavailable");
-    };
-    let Some(ep) = provider.endpoints() else {
-        return failed(&provider_id, "unavailable");
-    };
-    let redirect_uri = callback_url(&base_url(&state, &headers), &provider_id);
-    let req = oauth::authorization_request(provider.info(), ep, &redirect_uri);
-    let browser_value = random_token();
-    let saved = oauth_state::save(
-        &state.db,
-        &state.config.keys,
-        NewState {
-            state: &req.state,
-            origin: Origin::Session {
-                auth_session_id: &auth.auth_session_id,
-                browser_value: &browser_value,
-            },
-            user_id: &auth.user.id,
-            provider_id: &provider_id,
-            pkce_verifier: req.pkce_verifier.as_deref(),
-            redirect_uri: &redirect_uri,
+    let started = flow::start(
+        &state,
+        &auth.user.id,
+        &provider_id,
+        &base_url(&state, &headers),
+        Starter::Session {
+            auth_session_id: &auth.auth_session_id,
         },
-        Utc::now(),
     )
     .await;
-    if let Err(e) = saved {
-        tracing::error!(error = %e, "could not save OAuth state");
-        return failed(&provider_id, "internal");
-    }
-    // The demo provider's consent page is on this server, wherever the browser reached it.
-    let location = if provider_id == super::providers::demo::ID {
-        req.url[url::Position::BeforePath..].to_string()
-    } else {
-        req.url.to_string()
+    let started = match started {
+        Ok(started) => started,
+        Err(FlowError::Refused(problems)) => {
+            let unknown = problems.contains(&Problem::UnknownProvider);
+            return failed(
+                if unknown { "unknown" } else { &provider_id },
+                "unavailable",
+            );
+        }
+        Err(FlowError::Store(e)) => {
+            tracing::error!(error = %e, "could not save OAuth state");
+            return failed(&provider_id, "internal");
+        }
     };
-    let mut res = see_other(&location);
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        state_cookie(
-            &state,
-            &provider_id,
-            &browser_value,
-            oauth_state::LIFETIME_MINUTES * 60,
-        ),
-    );
+    let mut res = see_other(&started.location());
+    if let Some(browser_value) = &started.browser_value {
+        res.headers_mut().insert(
+            header::SET_COOKIE,
+            state_cookie(
+                &state,
+                &provider_id,
+                browser_value,
+                oauth_state::LIFETIME_MINUTES * 60,
+            ),
+        );
+    }
     res
 }
 

@@ -114,6 +114,7 @@ pub async fn list_connections() -> Result<ConnectionsView, AppError> {
 #[server(prefix = "/api", endpoint = "connections/sync")]
 pub async fn sync_now(provider: String) -> Result<(), AppError> {
     use crate::connections::repo;
+    use crate::connections::service::{self, SyncError};
     use crate::platform::request::RequestCtx;
 
     let ctx = RequestCtx::capture()?;
@@ -127,48 +128,32 @@ pub async fn sync_now(provider: String) -> Result<(), AppError> {
             "This connection needs to be reconnected before it can sync.".into(),
         ));
     }
-    // Already queued or running: nothing to add, and no error either (a double tap).
-    ctx.state
-        .engine()
-        .request_sync(&conn, chrono::Utc::now())
-        .await?;
+    // Already queued or running: nothing to add, and no error either (a double tap); nor is a
+    // provider no longer configured here.
+    match service::request_sync(&ctx.state, &conn, chrono::Utc::now()).await {
+        Ok(_) | Err(SyncError::NotConfigured) => {}
+        Err(SyncError::Disconnected) => {
+            return Err(AppError::NotFound("That provider is not connected.".into()))
+        }
+        Err(SyncError::Db(e)) => return Err(e.into()),
+    }
     ctx.redirect("/connections");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "connections/disconnect")]
 pub async fn disconnect(provider: String, delete_data: Option<String>) -> Result<(), AppError> {
-    use crate::connections::repo;
+    use crate::connections::{repo, service};
     use crate::health::ingest;
     use crate::platform::request::RequestCtx;
 
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let db = ctx.db();
-    let engine = &ctx.state.engine();
     let conn = repo::find(db, &auth.user.id, &provider)
         .await?
         .ok_or_else(|| AppError::NotFound("That provider is not connected.".into()))?;
-    // Revoke at the provider first (best effort: the tokens are deleted whatever it says).
-    if let (Some(Ok(tokens)), Some(p)) = (
-        conn.tokens(&ctx.state.config.keys),
-        engine.registry.get(&provider),
-    ) {
-        if let Err(e) = p
-            .revoke(&engine.http, &tokens, conn.provider_user_id.as_deref())
-            .await
-        {
-            tracing::warn!(provider = %provider, error = %e, "revocation at the provider failed");
-        }
-    }
-    repo::disconnect(db, &conn, chrono::Utc::now()).await?;
-    crate::connections::hooks::emit(
-        db,
-        &conn,
-        crate::webhooks::EventType::ConnectionDisconnected,
-        crate::connections::hooks::connection_data(&conn, "disconnected", None),
-    )
-    .await;
+    service::disconnect(&ctx.state, &conn, chrono::Utc::now()).await?;
     if delete_data.is_some_and(|v| v == "on" || v == "true") {
         ingest::forget_provider(db, &auth.user.id, &provider).await?;
     }

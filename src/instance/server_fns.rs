@@ -5,7 +5,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    accounts::{provisioning, provisioning::NewAccount, repo},
+    accounts::{provisioning, provisioning::NewAccount, service},
     platform::request::RequestCtx,
 };
 
@@ -22,7 +22,7 @@ pub struct WorkspaceInfo {
 pub async fn list_workspaces() -> Result<Vec<WorkspaceInfo>, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_instance_owner()?;
-    let rows = repo::list_workspaces(ctx.db()).await?;
+    let rows = service::workspaces(ctx.db()).await?;
     Ok(rows
         .into_iter()
         .map(|w| WorkspaceInfo {

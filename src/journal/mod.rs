@@ -9,6 +9,8 @@ mod page;
 #[cfg(feature = "ssr")]
 pub mod repo;
 pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 pub use editor::{EditEntryPage, NewEntryPage};
 pub use entry_page::EntryPage;

@@ -1,14 +1,12 @@
-//! Journal entries in the database, and the one set of rules an entry must meet, shared by the
-//! journal's form and the REST API.
+//! Journal entries in the database. The rules an entry must meet before it is stored are in
+//! the journal's service.
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::MOOD_LABELS;
 use crate::error::AppError;
 use crate::platform::db::seek::DaySeek;
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
-use crate::wellness::form;
 use crate::with_db;
 
 /// A stored entry.
@@ -29,7 +27,7 @@ pub struct EntryRow {
 pub const COLUMNS: &str = "id, title, body, mood_score, mood_label, gratitude, tags, entry_date, \
                            created_at, updated_at";
 
-/// What an entry holds, checked.
+/// What an entry holds, checked (by [`super::service`]).
 #[derive(Clone, Debug)]
 pub struct EntryFields {
     pub title: Option<String>,
@@ -39,65 +37,6 @@ pub struct EntryFields {
     pub gratitude: Vec<String>,
     pub tags: Vec<String>,
     pub entry_date: NaiveDate,
-}
-
-/// An entry as typed: `tags` comma-separated, `gratitude` as lines, dates as `YYYY-MM-DD` in
-/// the writer's zone (empty for today).
-pub struct EntryDraft<'a> {
-    pub title: &'a str,
-    pub body: &'a str,
-    pub mood_score: &'a str,
-    pub mood_label: Option<&'a str>,
-    pub gratitude: &'a [String],
-    pub tags: &'a str,
-    pub entry_date: &'a str,
-}
-
-impl EntryDraft<'_> {
-    /// Checks every field against the journal's rules (the first problem is reported).
-    pub fn check(&self, tz: chrono_tz::Tz) -> Result<EntryFields, AppError> {
-        let title = form::optional_text("title", self.title, 200)?;
-        let body = form::required_text("body", self.body, 50_000, "what is on your mind")?;
-        let mood_score = form::score("mood_score", self.mood_score, "a mood", false)?;
-        let mood_label = self
-            .mood_label
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string);
-        if let Some(l) = &mood_label {
-            if !MOOD_LABELS.contains(&l.as_str()) {
-                return Err(AppError::invalid(
-                    "mood_label",
-                    format!(
-                        "Choose a feeling from the list: {}.",
-                        MOOD_LABELS.join(", ")
-                    ),
-                ));
-            }
-        }
-        let gratitude: Vec<String> = self
-            .gratitude
-            .iter()
-            .map(|l| l.trim())
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect();
-        if gratitude.len() > 10 || gratitude.iter().any(|g| g.chars().count() > 200) {
-            return Err(AppError::invalid(
-                "gratitude",
-                "Up to 10 lines of at most 200 characters each.",
-            ));
-        }
-        Ok(EntryFields {
-            title,
-            body,
-            mood_score,
-            mood_label,
-            gratitude,
-            tags: form::tags("tags", self.tags)?,
-            entry_date: form::local_date("entry_date", self.entry_date, tz)?,
-        })
-    }
 }
 
 /// One of the user's own entries; another person's id is "not found".

@@ -10,7 +10,7 @@ use crate::wellness::calendar::Month;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{markdown, repo},
+    super::{markdown, repo, service::EntryForm},
     crate::health::{local_time, views},
     crate::platform::request::RequestCtx,
     crate::wellness::{calendar, form, schedule::Schedule, streak},
@@ -259,7 +259,7 @@ pub async fn save_journal_entry(
         .lines()
         .map(str::to_string)
         .collect();
-    let fields = repo::EntryDraft {
+    let fields = EntryForm {
         title: title.as_deref().unwrap_or(""),
         body: &body,
         mood_score: mood_score.as_deref().unwrap_or(""),

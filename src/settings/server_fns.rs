@@ -5,8 +5,8 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::{
-    accounts::{repo, validate},
-    platform::{password, request::RequestCtx},
+    accounts::{self, validate},
+    platform::request::RequestCtx,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,14 +38,14 @@ pub async fn update_profile(display_name: String, timezone: String) -> Result<()
         return Err(AppError::invalid("timezone", "Choose a time zone."));
     }
     let tz = super::timezone::validate("timezone", &timezone)?;
-    repo::update_profile(ctx.db(), &auth.user.id, name.as_deref(), &tz).await?;
-    crate::webhooks::events::emit(
+    accounts::service::update_profile(
         ctx.db(),
         &auth.user.workspace_id,
-        crate::webhooks::EventType::UserUpdated,
-        crate::webhooks::events::user_data(&auth.user.id, None),
+        &auth.user.id,
+        name.as_deref(),
+        &tz,
     )
-    .await;
+    .await?;
     Ok(())
 }
 
@@ -59,23 +59,15 @@ pub async fn change_password(
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let db = ctx.db();
-    let stored = repo::password_hash(db, &auth.user.id).await?;
-    if !password::verify(current_password, stored).await {
-        return Err(AppError::invalid(
-            "current_password",
-            "That is not your current password.",
-        ));
-    }
-    password::validate("new_password", &new_password)?;
-    if new_password != confirm_password {
-        return Err(AppError::invalid(
-            "confirm_password",
-            "The two new passwords don't match.",
-        ));
-    }
-    let hash = password::hash(new_password).await?;
-    repo::set_password_hash(db, &auth.user.id, &hash).await?;
-    Ok(repo::delete_other_sessions(db, &auth.user.id, &auth.auth_session_id).await?)
+    accounts::service::change_password(
+        db,
+        &auth.user.id,
+        current_password,
+        new_password,
+        confirm_password,
+    )
+    .await?;
+    Ok(crate::auth::service::end_other_sessions(db, &auth.user.id, &auth.auth_session_id).await?)
 }
 
 /// One browser signed in to the account.
@@ -94,7 +86,7 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let tz = auth.user.timezone.clone();
-    let rows = repo::list_auth_sessions(ctx.db(), &auth.user.id).await?;
+    let rows = crate::auth::service::sessions_of(ctx.db(), &auth.user.id).await?;
     Ok(rows
         .into_iter()
         .map(|r| SessionInfo {
@@ -112,23 +104,17 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 pub async fn sign_out_others() -> Result<u64, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    Ok(repo::delete_other_sessions(ctx.db(), &auth.user.id, &auth.auth_session_id).await?)
+    Ok(
+        crate::auth::service::end_other_sessions(ctx.db(), &auth.user.id, &auth.auth_session_id)
+            .await?,
+    )
 }
 
 #[server(endpoint = "settings/end-session")]
 pub async fn end_session(id: String) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    if id == auth.auth_session_id {
-        return Err(AppError::Conflict(
-            "Use Sign out to end this session.".into(),
-        ));
-    }
-    if repo::delete_user_session(ctx.db(), &auth.user.id, &id).await? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound("That session has already ended.".into()))
-    }
+    crate::auth::service::end_session(ctx.db(), &auth.user.id, &auth.auth_session_id, &id).await
 }
 
 /// "Firefox on Linux" from a user-agent string.

@@ -16,6 +16,8 @@ pub mod schedule;
 pub mod sender;
 #[cfg(feature = "ssr")]
 pub mod signing;
+#[cfg(feature = "ssr")]
+pub mod status;
 
 pub use events::EventType;
 pub use page::{WebhookPage, WebhooksPage};

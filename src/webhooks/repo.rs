@@ -6,6 +6,7 @@ use sqlx::types::Json;
 use sqlx::FromRow;
 
 use super::events::EventType;
+use super::status::DeliveryStatus;
 use crate::platform::crypto::KeyRing;
 use crate::platform::db::{dialect, Db};
 use crate::platform::ids::new_id;
@@ -205,7 +206,7 @@ pub struct DeliveryRow {
     pub message_id: Option<String>,
     pub event: String,
     pub payload: Json<serde_json::Value>,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub status_code: Option<i32>,
     pub attempt_count: i32,
     pub next_attempt_at: Option<DateTime<Utc>>,
@@ -215,6 +216,15 @@ pub struct DeliveryRow {
     pub response_body: Option<String>,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl DeliveryRow {
+    /// When the next attempt is due; only a pending delivery has one.
+    pub fn next_retry(&self) -> Option<DateTime<Utc>> {
+        (self.status == DeliveryStatus::Pending)
+            .then_some(self.next_attempt_at)
+            .flatten()
+    }
 }
 
 const DELIVERY_COLUMNS: &str = "d.id, d.webhook_id, d.message_id, d.event, d.payload, d.status, \
@@ -444,7 +454,11 @@ pub async fn record_failed(
              WHERE id = $1 AND attempt_count = $2")
             .bind(&d.id)
             .bind(d.attempt_count)
-            .bind(if retry_at.is_some() { "pending" } else { "failed" })
+            .bind(if retry_at.is_some() {
+                DeliveryStatus::Pending
+            } else {
+                DeliveryStatus::Failed
+            })
             .bind(a.status_code)
             .bind(a.response_ms)
             .bind(&a.response_body)

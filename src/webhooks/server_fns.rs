@@ -284,19 +284,17 @@ pub async fn webhook_detail(id: String, before: Option<String>) -> Result<Webhoo
     let local = |t| crate::ui::time::local_datetime(t, &tz);
     let deliveries = rows
         .into_iter()
-        .map(|d| DeliveryInfo {
+        .map(|d| (d.next_retry().map(local), d))
+        .map(|(next_retry, d)| DeliveryInfo {
             message_id: d
                 .message_id
                 .clone()
                 .unwrap_or_else(|| format!("msg_{}", d.id)),
             event: d.event,
-            status: crate::connections::provider::capitalize(&d.status),
+            status: d.status.label().to_string(),
             status_code: d.status_code,
             attempts: d.attempt_count,
-            next_retry: (d.status == "pending")
-                .then_some(d.next_attempt_at)
-                .flatten()
-                .map(local),
+            next_retry,
             response_ms: d.response_ms,
             created: local(d.created_at),
             last_attempt: d.last_attempt_at.map(local),

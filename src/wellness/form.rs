@@ -10,13 +10,21 @@ use crate::health::local_time;
 /// A local date typed into a form; empty means today. Dates after today (the user's today) or
 /// before 1900 are refused.
 pub fn local_date(field: &str, raw: &str, tz: Tz) -> Result<NaiveDate, AppError> {
-    let today = local_time::today(tz);
     let raw = raw.trim();
     if raw.is_empty() {
-        return Ok(today);
+        return past_day(field, None, tz);
     }
     let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .map_err(|_| AppError::invalid(field, "Use a date like 2025-06-30."))?;
+    past_day(field, Some(date), tz)
+}
+
+/// A day sent as a date (the API), by the rules of [`local_date`]: absent means today.
+pub fn past_day(field: &str, day: Option<NaiveDate>, tz: Tz) -> Result<NaiveDate, AppError> {
+    let today = local_time::today(tz);
+    let Some(date) = day else {
+        return Ok(today);
+    };
     if date > today {
         return Err(AppError::invalid(field, "That date is in the future."));
     }

@@ -181,21 +181,6 @@ fn the_platform_and_the_shared_ui_import_no_feature() {
     );
 }
 
-/// Places still waiting for the other feature's service (file under `src/`, the feature whose
-/// repo it reads). This list only shrinks: an entry that no longer happens fails the test, so
-/// it is removed with the fix.
-const WAITING_FOR_A_SERVICE: &[(&str, &str)] = &[
-    ("admin/access.rs", "accounts"),
-    ("admin/jobs.rs", "connections"),
-    ("admin/server_fns.rs", "accounts"),
-    ("admin/users.rs", "accounts"),
-    ("admin/users.rs", "connections"),
-    ("auth/server_fns.rs", "accounts"),
-    ("auth/session.rs", "accounts"),
-    ("instance/server_fns.rs", "accounts"),
-    ("settings/server_fns.rs", "accounts"),
-];
-
 #[test]
 fn features_reach_other_features_through_their_services() {
     let mut found = std::collections::BTreeSet::new();
@@ -217,19 +202,9 @@ fn features_reach_other_features_through_their_services() {
             }
         }
     }
-    let waiting: std::collections::BTreeSet<(String, String)> = WAITING_FOR_A_SERVICE
-        .iter()
-        .map(|(f, g)| (f.to_string(), g.to_string()))
-        .collect();
-    let new: Vec<_> = found.difference(&waiting).collect();
     assert!(
-        new.is_empty(),
-        "a feature's repo is its own; call the other feature's service: {new:#?}"
-    );
-    let done: Vec<_> = waiting.difference(&found).collect();
-    assert!(
-        done.is_empty(),
-        "these no longer read another feature's repo: remove them from WAITING_FOR_A_SERVICE: {done:#?}"
+        found.is_empty(),
+        "a feature's repo is its own; call the other feature's service: {found:#?}"
     );
 }
 

@@ -4,14 +4,11 @@
 //! paging, 14-day roll-up chunks, refused scopes, rate limiting, Google's error envelope,
 //! the identity, revocation, and the webhook (verification, secret, routing, replays).
 
-use std::sync::Arc;
-
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
-use vitasync::connections::engine::{Engine, Outcome};
+use vitasync::connections::engine::Outcome;
 use vitasync::connections::provider::{FetchError, Window};
-use vitasync::connections::registry::Registry;
 use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::{Config, ProviderClient};
@@ -24,7 +21,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
 use crate::harness::push::{connect, jobs, outcomes, post, receipts};
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, ProviderMock, TestApp};
 
 const HEALTH_USER: &str = "111111256096816351";
 
@@ -40,22 +37,17 @@ fn json_file(name: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(fixture(name))
 }
 
-fn registry(app: &TestApp, mock: &MockServer) -> Registry {
-    let mut config = (*app.state.config).clone();
-    let base = url::Url::parse(&mock.uri()).unwrap();
-    config.providers.clients.insert(
-        "fitbit".into(),
-        ProviderClient {
-            client_id: Some("123-abc.apps.googleusercontent.com".into()),
-            client_secret: Some("GOCSPX-secret".into()),
-            auth_url: Some(base.join("o/oauth2/v2/auth").unwrap()),
-            token_url: Some(base.join("token").unwrap()),
-            revoke_url: Some(base.join("revoke").unwrap()),
-            api_url: Some(base.clone()),
-            ..Default::default()
-        },
-    );
-    Registry::from_config(&config, &base)
+/// Fitbit's client, every URL under the mock's `base`.
+fn client(base: &url::Url) -> ProviderClient {
+    ProviderClient {
+        client_id: Some("123-abc.apps.googleusercontent.com".into()),
+        client_secret: Some("GOCSPX-secret".into()),
+        auth_url: Some(base.join("o/oauth2/v2/auth").unwrap()),
+        token_url: Some(base.join("token").unwrap()),
+        revoke_url: Some(base.join("revoke").unwrap()),
+        api_url: Some(base.clone()),
+        ..Default::default()
+    }
 }
 
 /// The earliest reading of `metric` from Fitbit.
@@ -166,12 +158,10 @@ both_backends!(
     fitbit_sync_maps_every_data_type,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let registry = Arc::new(registry(&app, &mock));
-        let engine = Engine::new(
-            app.db().clone(),
-            app.state.config.keys.clone(),
-            registry.clone(),
-        );
+        let ProviderMock {
+            engine,
+            provider: fitbit,
+        } = provider_mock(&app, &mock, "fitbit", client);
         app.setup_owner("fay@example.com", "correct horse battery")
             .await;
         // The access token is about to expire: the sync refreshes it first.
@@ -264,7 +254,6 @@ both_backends!(
         );
 
         // The identity names the account; disconnecting revokes the refresh token.
-        let fitbit = registry.get("fitbit").unwrap();
         let http = reqwest::Client::new();
         Mock::given(method("GET"))
             .and(path("/v4/users/me/identity"))
@@ -295,8 +284,7 @@ both_backends!(
     fitbit_chunks_skips_refused_types_and_reads_errors,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let registry = registry(&app, &mock);
-        let fitbit = registry.get("fitbit").unwrap();
+        let fitbit = provider_mock(&app, &mock, "fitbit", client).provider;
         let http = reqwest::Client::new();
         let window = Window {
             start: Utc::now() - Duration::days(40),

@@ -5,14 +5,11 @@
 //! and pushes: whole summaries stored as they come, resends replacing them, replays ignored,
 //! the URL token and client id checked, deregistration and permission notices queuing a sync.
 
-use std::sync::Arc;
-
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
-use vitasync::connections::engine::{Engine, Outcome};
+use vitasync::connections::engine::Outcome;
 use vitasync::connections::provider::{FetchError, Window};
-use vitasync::connections::registry::Registry;
 use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::{Config, ProviderClient};
@@ -22,7 +19,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
 use crate::harness::push::{connect, jobs, outcomes, post};
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, ProviderMock, TestApp};
 
 const USER: &str = "d3315b1072421d0dd7c8f6b8e1de4df8";
 
@@ -45,22 +42,14 @@ fn client(base: Option<&url::Url>) -> ProviderClient {
     }
 }
 
-fn registry(app: &TestApp, mock: &MockServer) -> Registry {
-    let mut config = (*app.state.config).clone();
-    let base = url::Url::parse(&mock.uri()).unwrap();
-    config
-        .providers
-        .clients
-        .insert("garmin".into(), client(Some(&base)));
-    Registry::from_config(&config, &base)
-}
-
 both_backends!(
     garmin_connects_with_pkce_and_asks_for_a_backfill,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let registry = Arc::new(registry(&app, &mock));
-        let garmin = registry.get("garmin").unwrap();
+        let ProviderMock {
+            engine,
+            provider: garmin,
+        } = provider_mock(&app, &mock, "garmin", |base| client(Some(base)));
         let http = reqwest::Client::new();
         Mock::given(method("POST"))
             .and(path("/di-oauth2-service/oauth/token"))
@@ -153,11 +142,6 @@ both_backends!(
                 .mount(&mock)
                 .await;
         }
-        let engine = Engine::new(
-            app.db().clone(),
-            app.state.config.keys.clone(),
-            registry.clone(),
-        );
         let conn = repo::get(app.db(), &id).await.unwrap().unwrap();
         engine
             .request_sync(&conn, Utc::now())

@@ -3,12 +3,9 @@
 //! with `next_token`, the single-use refresh token rotated and kept, the account id from
 //! `personal_info`, and revocation with the token as a query parameter.
 
-use std::sync::Arc;
-
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
-use vitasync::connections::engine::{Engine, Outcome};
-use vitasync::connections::registry::Registry;
+use vitasync::connections::engine::Outcome;
 use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
@@ -19,45 +16,35 @@ use wiremock::matchers::{
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, ProviderMock, TestApp};
 
 fn fixture(name: &str) -> Value {
     let p = format!("{}/tests/fixtures/oura/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
-fn registry(app: &TestApp, mock: &MockServer) -> Registry {
-    let mut config = (*app.state.config).clone();
-    let base = url::Url::parse(&mock.uri()).unwrap();
-    config.providers.clients.insert(
-        "oura".into(),
-        ProviderClient {
-            client_id: Some("oura-client".into()),
-            client_secret: Some("oura-secret".into()),
-            auth_url: Some(base.join("oauth/authorize").unwrap()),
-            token_url: Some(base.join("oauth/token").unwrap()),
-            revoke_url: Some(base.join("oauth/revoke").unwrap()),
-            api_url: Some(base.clone()),
-            ..Default::default()
-        },
-    );
-    Registry::from_config(&config, &base)
+/// Oura's client, every URL under the mock's `base`.
+fn client(base: &url::Url) -> ProviderClient {
+    ProviderClient {
+        client_id: Some("oura-client".into()),
+        client_secret: Some("oura-secret".into()),
+        auth_url: Some(base.join("oauth/authorize").unwrap()),
+        token_url: Some(base.join("oauth/token").unwrap()),
+        revoke_url: Some(base.join("oauth/revoke").unwrap()),
+        api_url: Some(base.clone()),
+        ..Default::default()
+    }
 }
 
 /// An owner with an Oura connection holding `access_token` (valid for `valid_for`), and an
-/// engine whose Oura talks to `mock`; returns the engine, its registry and the connection id.
+/// engine whose Oura talks to `mock`; returns the engine with Oura and the connection id.
 async fn connected(
     app: &TestApp,
     mock: &MockServer,
     access_token: &str,
     valid_for: Duration,
-) -> (Engine, Arc<Registry>, String) {
-    let registry = Arc::new(registry(app, mock));
-    let engine = Engine::new(
-        app.db().clone(),
-        app.state.config.keys.clone(),
-        registry.clone(),
-    );
+) -> (ProviderMock, String) {
+    let oura = provider_mock(app, mock, "oura", client);
     app.setup_owner("olive@example.com", "correct horse battery")
         .await;
     let tokens = TokenSet {
@@ -73,13 +60,19 @@ async fn connected(
             &["daily"],
         )
         .await;
-    (engine, registry, id)
+    (oura, id)
 }
 
 both_backends!(oura_sync_maps_every_collection, |app: TestApp| async move {
     let mock = MockServer::start().await;
     // The stored access token is about to expire: the sync refreshes it first.
-    let (engine, registry, id) = connected(&app, &mock, "old-access", Duration::seconds(30)).await;
+    let (
+        ProviderMock {
+            engine,
+            provider: oura,
+        },
+        id,
+    ) = connected(&app, &mock, "old-access", Duration::seconds(30)).await;
 
     // The refresh token works once (client credentials in the form); the new pair is kept.
     Mock::given(method("POST"))
@@ -202,7 +195,6 @@ both_backends!(oura_sync_maps_every_collection, |app: TestApp| async move {
     assert_eq!(stored.refresh_token.as_deref(), Some("oura-refresh-2"));
 
     // The account id (asked once after connecting) and revocation at disconnect.
-    let oura = registry.get("oura").unwrap();
     let http = reqwest::Client::new();
     Mock::given(method("GET"))
         .and(path("/v2/usercollection/personal_info"))
@@ -232,7 +224,8 @@ both_backends!(
     a_collection_oura_refuses_is_skipped,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let (engine, _, id) = connected(&app, &mock, "oura-access", Duration::hours(20)).await;
+        let (ProviderMock { engine, .. }, id) =
+            connected(&app, &mock, "oura-access", Duration::hours(20)).await;
         // The person switched the SpO2 scope off at consent.
         Mock::given(method("GET"))
             .and(path("/v2/usercollection/daily_spo2"))

@@ -4,16 +4,13 @@
 //! (device-local times read in the person's zone), no-data answers, de-registration at
 //! disconnect, and signed webhooks (PING answered, bad signatures refused).
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use chrono::{Duration, Utc};
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use vitasync::connections::engine::{Engine, Outcome};
+use vitasync::connections::engine::Outcome;
 use vitasync::connections::provider::FetchError;
-use vitasync::connections::registry::Registry;
 use vitasync::connections::repo::{self, Connected};
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::{Config, ProviderClient};
@@ -24,7 +21,7 @@ use wiremock::matchers::{
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, ProviderMock, TestApp};
 
 /// Activity, seconds, metres and start of a session.
 type RunFigures = (Option<String>, Option<i64>, Option<f64>, String);
@@ -45,22 +42,14 @@ fn client(base: Option<&url::Url>) -> ProviderClient {
     }
 }
 
-fn registry(app: &TestApp, mock: &MockServer) -> Registry {
-    let mut config = (*app.state.config).clone();
-    let base = url::Url::parse(&mock.uri()).unwrap();
-    config
-        .providers
-        .clients
-        .insert("polar".into(), client(Some(&base)));
-    Registry::from_config(&config, &base)
-}
-
 both_backends!(
     polar_connects_registers_and_syncs,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let registry = Arc::new(registry(&app, &mock));
-        let polar = registry.get("polar").unwrap();
+        let ProviderMock {
+            engine,
+            provider: polar,
+        } = provider_mock(&app, &mock, "polar", |base| client(Some(base)));
         let http = reqwest::Client::new();
         // Basic client credentials; the answer names the person.
         Mock::given(method("POST"))
@@ -166,11 +155,6 @@ both_backends!(
             .expect(1)
             .mount(&mock)
             .await;
-        let engine = Engine::new(
-            app.db().clone(),
-            app.state.config.keys.clone(),
-            registry.clone(),
-        );
         let conn = repo::get(app.db(), &id).await.unwrap().unwrap();
         engine
             .request_sync(&conn, Utc::now())
@@ -235,8 +219,7 @@ both_backends!(
 
 both_backends!(polar_no_data_is_an_empty_page, |app: TestApp| async move {
     let mock = MockServer::start().await;
-    let registry = registry(&app, &mock);
-    let polar = registry.get("polar").unwrap();
+    let polar = provider_mock(&app, &mock, "polar", |base| client(Some(base))).provider;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(204))
         .mount(&mock)

@@ -14,7 +14,7 @@ use vitasync::with_db;
 use crate::harness::push::{
     configure, connect, finish_jobs, hmac, jobs, outcomes, post, OURA_SECRET,
 };
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, TestApp};
 
 crate::both_backends!(
     strava_handshake_and_events,
@@ -233,25 +233,14 @@ crate::both_backends!(
         use wiremock::matchers::{body_partial_json, header as has_header, method, path};
         use wiremock::{Mock, MockServer, ResponseTemplate};
         let mock = MockServer::start().await;
-        let base = url::Url::parse(&mock.uri()).unwrap();
-        let mut config = (*app.state.config).clone();
-        config.providers.clients.insert(
-            "oura".into(),
-            ProviderClient {
-                client_id: Some("oura-app".into()),
-                client_secret: Some(OURA_SECRET.into()),
-                api_url: Some(base.clone()),
-                push_token: Some("oura-verify".into()),
-                ..Default::default()
-            },
-        );
-        let engine = vitasync::connections::engine::Engine::new(
-            app.db().clone(),
-            config.keys.clone(),
-            std::sync::Arc::new(vitasync::connections::registry::Registry::from_config(
-                &config, &base,
-            )),
-        );
+        let engine = provider_mock(&app, &mock, "oura", |base| ProviderClient {
+            client_id: Some("oura-app".into()),
+            client_secret: Some(OURA_SECRET.into()),
+            api_url: Some(base.clone()),
+            push_token: Some("oura-verify".into()),
+            ..Default::default()
+        })
+        .engine;
         let ours = "https://health.example.com/push/oura";
         let soon = (Utc::now() + Duration::days(2)).to_rfc3339();
         let later = (Utc::now() + Duration::days(60)).to_rfc3339();

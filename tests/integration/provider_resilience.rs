@@ -3,12 +3,9 @@
 //! a 429 (waiting as that provider says), and a revoked refresh token (the connection asks to
 //! be reconnected).
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
-use vitasync::connections::engine::{Engine, Outcome};
-use vitasync::connections::registry::Registry;
+use vitasync::connections::engine::Outcome;
 use vitasync::connections::repo::{self, Connected};
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
@@ -17,7 +14,7 @@ use wiremock::matchers::{body_string_contains, header, method, path, path_regex}
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, TestApp};
 
 fn fixture(provider: &str, name: &str) -> Value {
     let p = format!(
@@ -36,26 +33,17 @@ fn paths(provider: &str) -> (&'static str, &'static str) {
     }
 }
 
-fn engine(app: &TestApp, mock: &MockServer, provider: &str) -> Engine {
-    let mut config = (*app.state.config).clone();
-    let base = url::Url::parse(&mock.uri()).unwrap();
+/// The provider's client, every URL under the mock's `base`.
+fn client(provider: &str, base: &url::Url) -> ProviderClient {
     let (token, api) = paths(provider);
-    config.providers.clients.insert(
-        provider.into(),
-        ProviderClient {
-            client_id: Some("client".into()),
-            client_secret: Some("secret".into()),
-            token_url: Some(base.join(token).unwrap()),
-            api_url: Some(base.join(api).unwrap()),
-            revoke_url: Some(base.join("/revoke").unwrap()),
-            ..Default::default()
-        },
-    );
-    Engine::new(
-        app.db().clone(),
-        config.keys.clone(),
-        Arc::new(Registry::from_config(&config, &base)),
-    )
+    ProviderClient {
+        client_id: Some("client".into()),
+        client_secret: Some("secret".into()),
+        token_url: Some(base.join(token).unwrap()),
+        api_url: Some(base.join(api).unwrap()),
+        revoke_url: Some(base.join("/revoke").unwrap()),
+        ..Default::default()
+    }
 }
 
 async fn connect(app: &TestApp, provider: &str, expires_at: DateTime<Utc>) -> String {
@@ -214,7 +202,7 @@ async fn mount_data(
 
 async fn story(app: TestApp, provider: &str) {
     let mock = MockServer::start().await;
-    let engine = engine(&app, &mock, provider);
+    let engine = provider_mock(&app, &mock, provider, |base| client(provider, base)).engine;
     let conn_id = connect(&app, provider, Utc::now() + Duration::hours(1)).await;
     let (token_path, _) = paths(provider);
     // The provider has stopped accepting a1 although it has not expired: 401, refresh, retry.

@@ -2,12 +2,9 @@
 //! (`tests/fixtures/strava`): activities paged until an empty page, each activity's detail for
 //! calories and laps, and a 429 that waits for the next quarter-hour window.
 
-use std::sync::Arc;
-
 use chrono::{Duration, Timelike, Utc};
 use serde_json::Value;
-use vitasync::connections::engine::{Engine, Outcome};
-use vitasync::connections::registry::Registry;
+use vitasync::connections::engine::Outcome;
 use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
@@ -16,7 +13,7 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, TestApp};
 
 /// (id, activity type, distance, kcal, average heart rate)
 type EventRow = (String, String, Option<f64>, Option<f64>, Option<i32>);
@@ -29,29 +26,23 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
-fn engine(app: &TestApp, mock: &MockServer) -> Engine {
-    let mut config = (*app.state.config).clone();
-    let base = url::Url::parse(&mock.uri()).unwrap();
-    config.providers.clients.insert(
-        "strava".into(),
-        ProviderClient {
-            client_id: Some("12345".into()),
-            client_secret: Some("strava-secret".into()),
-            token_url: Some(base.join("oauth/token").unwrap()),
-            api_url: Some(base.join("api/v3").unwrap()),
-            revoke_url: Some(base.join("oauth/deauthorize").unwrap()),
-            ..Default::default()
-        },
-    );
-    let registry = Registry::from_config(&config, &base);
-    Engine::new(app.db().clone(), config.keys.clone(), Arc::new(registry))
+/// Strava's client, every URL under the mock's `base`.
+fn client(base: &url::Url) -> ProviderClient {
+    ProviderClient {
+        client_id: Some("12345".into()),
+        client_secret: Some("strava-secret".into()),
+        token_url: Some(base.join("oauth/token").unwrap()),
+        api_url: Some(base.join("api/v3").unwrap()),
+        revoke_url: Some(base.join("oauth/deauthorize").unwrap()),
+        ..Default::default()
+    }
 }
 
 both_backends!(
     strava_sync_pages_until_empty_and_reads_details,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let engine = engine(&app, &mock);
+        let engine = provider_mock(&app, &mock, "strava", client).engine;
         app.setup_owner("olive@example.com", "correct horse battery")
             .await;
         let tokens = TokenSet {

@@ -1,12 +1,9 @@
 //! The WHOOP client against a mock of WHOOP's API v2 serving the documented payloads
 //! (`tests/fixtures/whoop`): every collection paged with `nextToken`, then the body measurement.
 
-use std::sync::Arc;
-
 use chrono::{Duration, Utc};
 use serde_json::Value;
-use vitasync::connections::engine::{Engine, Outcome};
-use vitasync::connections::registry::Registry;
+use vitasync::connections::engine::Outcome;
 use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
@@ -17,36 +14,30 @@ use wiremock::matchers::{
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, TestApp};
 
 fn fixture(name: &str) -> Value {
     let p = format!("{}/tests/fixtures/whoop/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
-fn engine(app: &TestApp, mock: &MockServer) -> Engine {
-    let mut config = (*app.state.config).clone();
-    let base = url::Url::parse(&mock.uri()).unwrap();
-    config.providers.clients.insert(
-        "whoop".into(),
-        ProviderClient {
-            client_id: Some("whoop-client".into()),
-            client_secret: Some("whoop-secret".into()),
-            auth_url: Some(base.join("oauth/oauth2/auth").unwrap()),
-            token_url: Some(base.join("oauth/oauth2/token").unwrap()),
-            api_url: Some(base.join("developer").unwrap()),
-            ..Default::default()
-        },
-    );
-    let registry = Registry::from_config(&config, &base);
-    Engine::new(app.db().clone(), config.keys.clone(), Arc::new(registry))
+/// WHOOP's client, every URL under the mock's `base`.
+fn client(base: &url::Url) -> ProviderClient {
+    ProviderClient {
+        client_id: Some("whoop-client".into()),
+        client_secret: Some("whoop-secret".into()),
+        auth_url: Some(base.join("oauth/oauth2/auth").unwrap()),
+        token_url: Some(base.join("oauth/oauth2/token").unwrap()),
+        api_url: Some(base.join("developer").unwrap()),
+        ..Default::default()
+    }
 }
 
 both_backends!(
     whoop_sync_maps_every_collection,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let engine = engine(&app, &mock);
+        let engine = provider_mock(&app, &mock, "whoop", client).engine;
         app.setup_owner("olive@example.com", "correct horse battery")
             .await;
         // The stored access token is about to expire: the sync refreshes it first (WHOOP wants

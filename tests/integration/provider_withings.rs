@@ -4,12 +4,9 @@
 //! activity, sleep summaries and workouts, in-body 401 (refresh, retry) and 601 (wait as told),
 //! a dead refresh token, the signed revocation and per-person notification subscriptions.
 
-use std::sync::Arc;
-
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 use vitasync::connections::engine::{Engine, Outcome};
-use vitasync::connections::registry::Registry;
 use vitasync::connections::repo;
 use vitasync::connections::tokens::TokenSet;
 use vitasync::platform::config::ProviderClient;
@@ -18,7 +15,7 @@ use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, TestApp};
 
 fn fixture(name: &str) -> Value {
     let p = format!(
@@ -37,23 +34,18 @@ fn status(code: i64, body: Value, error: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"status": code, "body": body, "error": error}))
 }
 
-fn registry(app: &TestApp, mock: &MockServer, push_token: Option<&str>) -> Registry {
-    let mut config = (*app.state.config).clone();
-    let base = url::Url::parse(&mock.uri()).unwrap();
-    config.providers.clients.insert(
-        "withings".into(),
-        ProviderClient {
-            client_id: Some("wclient".into()),
-            client_secret: Some("wsecret".into()),
-            auth_url: Some(base.join("oauth2_user/authorize2").unwrap()),
-            token_url: Some(base.join("v2/oauth2").unwrap()),
-            revoke_url: Some(base.join("v2/oauth2").unwrap()),
-            api_url: Some(base.clone()),
-            push_token: push_token.map(str::to_string),
-            ..Default::default()
-        },
-    );
-    Registry::from_config(&config, &base)
+/// Withings' client, every URL under the mock's `base`.
+fn client(base: &url::Url, push_token: Option<&str>) -> ProviderClient {
+    ProviderClient {
+        client_id: Some("wclient".into()),
+        client_secret: Some("wsecret".into()),
+        auth_url: Some(base.join("oauth2_user/authorize2").unwrap()),
+        token_url: Some(base.join("v2/oauth2").unwrap()),
+        revoke_url: Some(base.join("v2/oauth2").unwrap()),
+        api_url: Some(base.clone()),
+        push_token: push_token.map(str::to_string),
+        ..Default::default()
+    }
 }
 
 /// An owner connected to Withings with `access_token`, and an engine against `mock`.
@@ -62,13 +54,8 @@ async fn connected(
     mock: &MockServer,
     access_token: &str,
     valid_for: Duration,
-) -> (Engine, Arc<Registry>, String) {
-    let registry = Arc::new(registry(app, mock, None));
-    let engine = Engine::new(
-        app.db().clone(),
-        app.state.config.keys.clone(),
-        registry.clone(),
-    );
+) -> (Engine, String) {
+    let engine = provider_mock(app, mock, "withings", |base| client(base, None)).engine;
     app.setup_owner("wendy@example.com", "correct horse battery")
         .await;
     let tokens = TokenSet {
@@ -84,7 +71,7 @@ async fn connected(
             &["user.metrics,user.activity"],
         )
         .await;
-    (engine, registry, id)
+    (engine, id)
 }
 
 async fn mount_data(mock: &MockServer, token: &str) {
@@ -133,7 +120,7 @@ both_backends!(
     withings_sync_maps_every_collection,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let (engine, _, id) = connected(&app, &mock, "old-access", Duration::seconds(30)).await;
+        let (engine, id) = connected(&app, &mock, "old-access", Duration::seconds(30)).await;
         // The token is about to expire: requesttoken with the refresh token and the secret in the
         // form, answered inside Withings' envelope with a new pair.
         Mock::given(method("POST"))
@@ -218,7 +205,7 @@ both_backends!(
     withings_in_body_statuses_drive_refresh_waits_and_reconnects,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let (engine, _, id) = connected(&app, &mock, "w-stale", Duration::hours(2)).await;
+        let (engine, id) = connected(&app, &mock, "w-stale", Duration::hours(2)).await;
         // HTTP 200, status 401: the access token is no longer accepted.
         Mock::given(method("POST"))
             .and(path("/measure"))
@@ -332,8 +319,10 @@ both_backends!(
     withings_code_exchange_revocation_and_notifications,
     |app: TestApp| async move {
         let mock = MockServer::start().await;
-        let registry = registry(&app, &mock, Some("push-secret"));
-        let withings = registry.get("withings").unwrap();
+        let withings = provider_mock(&app, &mock, "withings", |base| {
+            client(base, Some("push-secret"))
+        })
+        .provider;
         let http = reqwest::Client::new();
         Mock::given(method("POST"))
             .and(path("/v2/oauth2"))

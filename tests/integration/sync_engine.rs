@@ -2,15 +2,13 @@
 //! token refresh before expiry and on 401, revoked access, 429 with Retry-After, a 500 then
 //! success, a job resumed after its worker died, and two workers claiming side by side.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 use vitasync::connections::engine::{Engine, Outcome, LEASE_SECONDS};
 use vitasync::connections::jobs;
-use vitasync::connections::registry::Registry;
 use vitasync::connections::repo::{self, Connected};
 use vitasync::connections::tokens::TokenSet;
+use vitasync::platform::config::ProviderClient;
 use vitasync::with_db;
 use wiremock::matchers::{
     body_string_contains, header, method, path, query_param, query_param_is_missing,
@@ -18,16 +16,14 @@ use wiremock::matchers::{
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::both_backends;
-use crate::harness::TestApp;
+use crate::harness::{provider_mock, TestApp};
 
 const DATA: &str = "/demo-provider/api/v1/data";
 const TOKEN: &str = "/demo-provider/token";
 
+/// An engine whose demo provider talks to `mock` (it takes a base URL alone, no client).
 fn engine_for(app: &TestApp, mock: &MockServer) -> Engine {
-    let mut config = (*app.state.config).clone();
-    config.providers.demo_base_url = Some(url::Url::parse(&mock.uri()).unwrap());
-    let registry = Registry::from_config(&config, &url::Url::parse("http://127.0.0.1:9/").unwrap());
-    Engine::new(app.db().clone(), config.keys.clone(), Arc::new(registry))
+    provider_mock(app, mock, "demo", |_| ProviderClient::default()).engine
 }
 
 /// A signed-up person with a demo connection holding the given tokens; returns the connection id.

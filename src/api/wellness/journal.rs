@@ -15,7 +15,8 @@ use super::super::extract::{ApiJson, ApiQuery};
 use super::super::pagination::{Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
-use crate::journal::repo::{self, EntryDraft, EntryRow};
+use crate::journal::repo::{self, EntryRow};
+use crate::journal::service::NewEntry;
 use crate::platform::db::seek::DaySeek;
 use crate::platform::state::AppState;
 
@@ -151,14 +152,14 @@ pub async fn create_entry(
 ) -> Result<(StatusCode, Json<JournalEntry>), ApiError> {
     caller.require(Scope::Write)?;
     let user = owned_user(&state, &caller, &user_id).await?;
-    let fields = EntryDraft {
-        title: input.title.as_deref().unwrap_or(""),
+    let fields = NewEntry {
+        title: input.title.as_deref(),
         body: &input.body,
-        mood_score: &input.mood_score.map(|s| s.to_string()).unwrap_or_default(),
+        mood_score: input.mood_score,
         mood_label: input.mood_label.as_deref(),
         gratitude: &input.gratitude,
-        tags: &super::tag_text(&input.tags),
-        entry_date: &input.entry_date.map(|d| d.to_string()).unwrap_or_default(),
+        tags: &input.tags,
+        entry_date: input.entry_date,
     }
     .check(super::zone(&user))?;
     let id = repo::insert(&state.db, &user.id, &fields).await?;

@@ -76,8 +76,3 @@ fn renamed(err: AppError, names: &[(&str, &str)]) -> AppError {
         other => other,
     }
 }
-
-/// Tags from a JSON array, in the comma-separated form the app's tag rules read.
-fn tag_text(tags: &[String]) -> String {
-    tags.join(",")
-}

@@ -6,6 +6,7 @@
 
 pub mod dialect;
 pub mod seek;
+pub mod text_enum;
 
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 

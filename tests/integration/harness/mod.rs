@@ -6,12 +6,14 @@
 //! - `client`: [`Client`], a cookie-keeping browser, and its [`TestResponse`]s;
 //! - `api`: REST API calls and their [`ApiResponse`]s;
 //! - `seed`: the owners, members, workspaces, keys and connections a story starts from;
-//! - `push`: helpers for the provider push stories (used as `harness::push::…`).
+//! - `push`: helpers for the provider push stories (used as `harness::push::…`);
+//! - `provider`: [`provider_mock`], a provider engine pointed at a mock of the provider's API.
 
 mod api;
 mod app;
 mod backends;
 mod client;
+mod provider;
 pub mod push;
 mod seed;
 
@@ -19,4 +21,5 @@ pub use api::ApiResponse;
 pub use app::TestApp;
 pub use backends::{drop_pg_database, fresh_pg_database, Backend};
 pub use client::{Case, Client, TestResponse};
+pub use provider::{provider_mock, ProviderMock};
 pub use seed::workspace_api_user;
