@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
+use crate::connections::status::JobStatus;
+#[cfg(feature = "ssr")]
 use crate::platform::request::RequestCtx;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,7 +59,7 @@ pub async fn list_jobs(
     let tz = auth.user.timezone.clone();
     let now = chrono::Utc::now();
     let nonempty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
-    let status = nonempty(status).filter(|s| monitor::STATUSES.contains(&s.as_str()));
+    let status = nonempty(status).and_then(|s| JobStatus::parse(&s));
     let since = match nonempty(since).as_deref() {
         Some("day") => Some(now - chrono::Duration::days(1)),
         Some("week") => Some(now - chrono::Duration::days(7)),
@@ -131,7 +133,7 @@ pub async fn list_jobs(
             person: name_of(&j.user_id),
             provider: provider_name(&j.provider_id),
             kind: crate::connections::provider::capitalize(&j.kind),
-            status: crate::connections::provider::capitalize(&j.status),
+            status: j.status.label().to_string(),
             queued: local(j.created_at),
             took: match (j.started_at, j.completed_at) {
                 (Some(s), Some(c)) => format!("{} s", (c - s).num_seconds().max(0)),
@@ -139,12 +141,12 @@ pub async fn list_jobs(
             },
             items: j.metrics_synced,
             attempts: j.attempts,
-            next_try: (j.status == "pending")
+            next_try: (j.status == JobStatus::Pending)
                 .then_some(j.run_after)
                 .flatten()
                 .filter(|at| *at > now)
                 .map(local),
-            can_retry: j.status == "failed",
+            can_retry: j.status == JobStatus::Failed,
             error: j.error,
             id: j.id,
         })

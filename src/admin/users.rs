@@ -213,7 +213,7 @@ pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
         .map(|c| {
             (
                 name_of(&c.provider_id),
-                c.status.clone(),
+                c.status.as_str().to_string(),
                 c.last_synced_at
                     .map(local)
                     .unwrap_or_else(|| "never".into()),
@@ -235,7 +235,7 @@ pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
         .map(|j| {
             (
                 name_of(&j.provider_id),
-                j.status.clone(),
+                j.status.as_str().to_string(),
                 local(j.created_at),
             )
         })

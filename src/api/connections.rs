@@ -18,6 +18,7 @@ use crate::api_keys::Scope;
 use crate::connections::flow::{self, FlowError, Problem, Starter};
 use crate::connections::monitor::{self, JobFilter, JobView};
 use crate::connections::service::{self, ConnectionRow, SyncError};
+use crate::connections::status::JobStatus;
 use crate::platform::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -50,7 +51,7 @@ impl From<ConnectionRow> for Connection {
             id: c.id,
             user_id: c.user_id,
             provider_id: c.provider_id,
-            status: c.status,
+            status: c.status.as_str().to_string(),
             provider_user_id: c.provider_user_id,
             last_error: c.last_error,
             last_synced_at: c.last_synced_at,
@@ -90,7 +91,7 @@ impl From<JobView> for SyncJob {
             user_id: j.user_id,
             provider_id: j.provider_id,
             kind: j.kind,
-            status: j.status,
+            status: j.status.as_str().to_string(),
             metrics_synced: j.metrics_synced,
             attempts: j.attempts,
             error: j.error,
@@ -309,20 +310,19 @@ pub async fn list_jobs(
     };
     let limit = page.limit()?;
     let before: Option<(DateTime<Utc>, String)> = page.cursor()?;
-    if let Some(s) = q
-        .status
-        .as_deref()
-        .filter(|s| !monitor::STATUSES.contains(s))
-    {
-        return Err(ApiError::bad_query(vec![Detail::field(
-            "status",
-            format!("{s:?} is not a status; use pending, running, completed or failed."),
-        )]));
-    }
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => Some(JobStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_query(vec![Detail::field(
+                "status",
+                format!("{s:?} is not a status; use pending, running, completed or failed."),
+            )])
+        })?),
+    };
     let filter = JobFilter {
         user_id: q.user_id,
         provider_id: q.provider_id,
-        status: q.status,
+        status,
         since: q.since,
         before,
     };

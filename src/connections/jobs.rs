@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::provider::Window;
+use super::status::JobStatus;
 use crate::platform::db::{dialect, Db};
 use crate::platform::ids::new_id;
 use crate::with_db;
@@ -15,7 +16,7 @@ pub struct JobRow {
     pub id: String,
     pub connection_id: String,
     pub kind: String,
-    pub status: String,
+    pub status: JobStatus,
     pub metrics_synced: i64,
     pub attempts: i64,
     pub error: Option<String>,

@@ -39,6 +39,8 @@ pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod status;
+#[cfg(feature = "ssr")]
 pub mod tokens;
 
 pub use page::ConnectionsPage;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::FromRow;
 
+use super::status::JobStatus;
 use crate::platform::db::Db;
 use crate::with_db;
 
@@ -14,7 +15,7 @@ pub struct JobView {
     pub user_id: String,
     pub provider_id: String,
     pub kind: String,
-    pub status: String,
+    pub status: JobStatus,
     pub metrics_synced: i64,
     pub attempts: i64,
     pub error: Option<String>,
@@ -35,14 +36,12 @@ const COLUMNS: &str = "j.id, j.connection_id, c.user_id, c.provider_id, j.kind, 
 pub struct JobFilter {
     pub user_id: Option<String>,
     pub provider_id: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<JobStatus>,
     /// Only jobs queued at or after this moment.
     pub since: Option<DateTime<Utc>>,
     /// Seek position: jobs strictly older than this (created_at, id).
     pub before: Option<(DateTime<Utc>, String)>,
 }
-
-pub const STATUSES: [&str; 4] = ["pending", "running", "completed", "failed"];
 
 pub async fn list(
     db: &Db,
@@ -68,7 +67,7 @@ pub async fn list(
         .bind(workspace_id)
         .bind(f.user_id.as_deref().unwrap_or(""))
         .bind(f.provider_id.as_deref().unwrap_or(""))
-        .bind(f.status.as_deref().unwrap_or(""))
+        .bind(f.status.map_or("", JobStatus::as_str))
         .bind(f.since.unwrap_or(epoch))
         .bind(before_at)
         .bind(before_id)

@@ -18,6 +18,7 @@ use serde_json::json;
 
 use super::push::{Notice, PushError, PushReply, PushRequest};
 use super::repo;
+use super::status::ConnectionStatus;
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::platform::state::AppState;
@@ -151,7 +152,7 @@ async fn dispatch(
     let mut job_id = None;
     for conn in conns
         .iter()
-        .filter(|c| c.encrypted_tokens.is_some() && c.status != "disconnected")
+        .filter(|c| c.encrypted_tokens.is_some() && c.status != ConnectionStatus::Disconnected)
     {
         if let Some(data) = &notice.data {
             // Inline data is stored as it comes (upserts: a resend replaces what it names).

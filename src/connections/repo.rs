@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::status::ConnectionStatus;
 use super::tokens::{self, OpenError, RowIdentity, TokenSet};
 use crate::platform::crypto::KeyRing;
 use crate::platform::db::Db;
@@ -15,7 +16,7 @@ pub struct ConnectionRow {
     pub workspace_id: String,
     pub provider_id: String,
     pub encrypted_tokens: Option<String>,
-    pub status: String,
+    pub status: ConnectionStatus,
     pub provider_user_id: Option<String>,
     pub last_error: Option<String>,
     pub last_synced_at: Option<DateTime<Utc>>,

@@ -43,6 +43,7 @@ pub struct ConnectionsView {
 
 #[server(prefix = "/api", endpoint = "connections/list")]
 pub async fn list_connections() -> Result<ConnectionsView, AppError> {
+    use crate::connections::status::ConnectionStatus;
     use crate::connections::{jobs, repo};
     use crate::health::catalogue;
     use crate::platform::request::RequestCtx;
@@ -65,11 +66,11 @@ pub async fn list_connections() -> Result<ConnectionsView, AppError> {
             let info = p.info();
             let conn = conns.iter().find(|c| c.provider_id == info.id);
             let job = conn.and_then(|c| latest.iter().find(|j| j.connection_id == c.id));
-            let open = job.is_some_and(|j| j.status == "pending" || j.status == "running");
+            let open = job.is_some_and(|j| j.status.is_open());
             busy |= open;
             let status = match conn {
                 None => "not_connected",
-                Some(c) if c.status == "active" && open => "syncing",
+                Some(c) if c.status == ConnectionStatus::Active && open => "syncing",
                 Some(c) => c.status.as_str(),
             }
             .to_string();
@@ -94,7 +95,7 @@ pub async fn list_connections() -> Result<ConnectionsView, AppError> {
                 last_error: conn.and_then(|c| c.last_error.clone()),
                 job: job.map(|j| JobView {
                     kind: j.kind.clone(),
-                    status: j.status.clone(),
+                    status: j.status.as_str().to_string(),
                     items: j.metrics_synced,
                     error: j.error.clone(),
                     when: j
@@ -115,15 +116,16 @@ pub async fn list_connections() -> Result<ConnectionsView, AppError> {
 pub async fn sync_now(provider: String) -> Result<(), AppError> {
     use crate::connections::repo;
     use crate::connections::service::{self, SyncError};
+    use crate::connections::status::ConnectionStatus;
     use crate::platform::request::RequestCtx;
 
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let conn = repo::find(ctx.db(), &auth.user.id, &provider)
         .await?
-        .filter(|c| c.status != "disconnected" && c.encrypted_tokens.is_some())
+        .filter(|c| c.status != ConnectionStatus::Disconnected && c.encrypted_tokens.is_some())
         .ok_or_else(|| AppError::NotFound("That provider is not connected.".into()))?;
-    if conn.status == "error" {
+    if conn.status == ConnectionStatus::Error {
         return Err(AppError::Conflict(
             "This connection needs to be reconnected before it can sync.".into(),
         ));

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::status::{ConnectionStatus, JobStatus};
 use super::{hooks, monitor, repo};
 use crate::error::AppError;
 use crate::platform::db::Db;
@@ -53,7 +54,7 @@ pub async fn request_sync(
     conn: &ConnectionRow,
     now: DateTime<Utc>,
 ) -> Result<Option<String>, SyncError> {
-    if conn.status == "disconnected" || conn.encrypted_tokens.is_none() {
+    if conn.status == ConnectionStatus::Disconnected || conn.encrypted_tokens.is_none() {
         return Err(SyncError::Disconnected);
     }
     let engine = state.engine();
@@ -89,7 +90,7 @@ pub async fn retry_job(
     let job = monitor::get(&state.db, workspace_id, job_id)
         .await?
         .ok_or_else(|| AppError::NotFound("No such sync job in this workspace.".into()))?;
-    if job.status != "failed" {
+    if job.status != JobStatus::Failed {
         return Err(AppError::Conflict(
             "Only a failed job can be retried.".into(),
         ));

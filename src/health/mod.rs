@@ -8,6 +8,7 @@ pub mod ingest;
 #[cfg(feature = "ssr")]
 pub mod local_time;
 pub mod sources;
+pub mod trend;
 
 #[cfg(feature = "ssr")]
 pub mod bench;

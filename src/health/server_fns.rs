@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::trend::Trend;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -19,8 +20,7 @@ pub struct Tile {
     pub unit: String,
     pub when: String,
     pub delta: Option<String>,
-    /// "up", "down" or "flat" (direction only; whether that is good depends on the metric).
-    pub trend: String,
+    pub trend: Trend,
     pub source: String,
     pub extra: Option<String>,
     pub sparkline: String,

@@ -58,7 +58,7 @@ crate::both_backends!(
         assert_eq!(outcomes(&r), json!(["queued"]));
         assert_eq!(jobs(&app).await, vec![conn.clone(), conn.clone()]);
         let row = repo::get(app.db(), &conn).await.unwrap().unwrap();
-        assert_eq!(row.status, "active");
+        assert_eq!(row.status.as_str(), "active");
         let r = post(
             &app,
             "/push/strava",

@@ -50,7 +50,7 @@ fn TileCard(tile: Tile) -> impl IntoView {
             {tile.extra.clone().map(|x| view! { <span class="tile-extra">{x}</span> })}
             <span class="tile-spark" inner_html=tile.sparkline.clone()></span>
             <span class="tile-foot">
-                {tile.delta.clone().map(|d| view! { <span class=format!("delta delta-{}", tile.trend)>{d}</span> })}
+                {tile.delta.clone().map(|d| view! { <span class=format!("delta delta-{}", tile.trend.as_str())>{d}</span> })}
                 <span class="tile-source">{tile.source.clone()}</span>
             </span>
         </a>

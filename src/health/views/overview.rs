@@ -9,6 +9,7 @@ use crate::health::catalogue::{self, Aggregation, MetricInfo};
 use crate::health::series::{self, DayFigure};
 use crate::health::server_fns::{Overview, Tile};
 use crate::health::sources::source_name;
+use crate::health::trend::Trend;
 use crate::health::{charts, local_time};
 use crate::platform::db::Db;
 
@@ -60,13 +61,7 @@ pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, A
             } else {
                 0.0
             };
-            let trend = if pct.abs() < 1.0 {
-                "flat"
-            } else if pct > 0.0 {
-                "up"
-            } else {
-                "down"
-            };
+            let trend = Trend::of_change(pct);
             let text = if pct.round() == 0.0 {
                 "Same as 30-day avg".to_string()
             } else {
@@ -74,7 +69,7 @@ pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, A
             };
             (Some(text), trend)
         } else {
-            (None, "flat")
+            (None, Trend::Flat)
         };
         let spark: Vec<Option<f64>> = series::by_day(days, today - Duration::days(6), today)
             .into_iter()
@@ -113,7 +108,7 @@ pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, A
             unit,
             when,
             delta,
-            trend: trend.to_string(),
+            trend,
             source: source_name(&latest.provider),
             extra,
         });
