@@ -7,14 +7,15 @@ use sqlx::types::Json;
 use sqlx::FromRow;
 
 use crate::accounts::{validate, Role};
+use crate::identity::{UserId, WorkspaceId};
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::with_db;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct UserRecord {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: UserId,
+    pub workspace_id: WorkspaceId,
     pub external_id: Option<String>,
     pub email: Option<String>,
     pub display_name: Option<String>,
@@ -236,7 +237,7 @@ impl UserRecord {
             return Err("The instance owner cannot be switched off, deleted or demoted.");
         }
         match by {
-            Actor::Admin(me) if me == self.id => {
+            Actor::Admin(me) if self.id == *me => {
                 Err("You cannot do this to your own account; another admin can.")
             }
             Actor::ApiKey if self.role == Role::Admin && self.can_sign_in => {

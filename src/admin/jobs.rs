@@ -91,7 +91,7 @@ pub async fn list_jobs(
     loop {
         let page = crate::accounts::directory::list(ctx.db(), ws, after.as_deref(), 500).await?;
         let full = page.len() == 500;
-        after = page.last().map(|u| u.id.clone());
+        after = page.last().map(|u| u.id.to_string());
         people.extend(page.into_iter().map(|u| {
             let label = u
                 .display_name
@@ -99,8 +99,8 @@ pub async fn list_jobs(
                 .filter(|n| !n.is_empty())
                 .or(u.email.clone())
                 .or(u.external_id.clone().map(|e| format!("external id {e}")))
-                .unwrap_or_else(|| u.id.clone());
-            (u.id, label)
+                .unwrap_or_else(|| u.id.to_string());
+            (u.id.into(), label)
         }));
         if !full {
             break;

@@ -66,13 +66,13 @@ const PAGE: i64 = 25;
 #[cfg(feature = "ssr")]
 fn info(u: &UserRecord, tz: &str) -> PersonInfo {
     PersonInfo {
-        id: u.id.clone(),
+        id: u.id.to_string(),
         name: u
             .display_name
             .clone()
             .or(u.email.clone())
             .or(u.external_id.clone())
-            .unwrap_or_else(|| u.id.clone()),
+            .unwrap_or_else(|| u.id.to_string()),
         email: u.email.clone(),
         external_id: u.external_id.clone(),
         role: u.role,
@@ -113,7 +113,9 @@ pub async fn list_people(
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     Ok(PeopleOverview {
-        next: more.then(|| rows.last().map(|r| r.id.clone())).flatten(),
+        next: more
+            .then(|| rows.last().map(|r| r.id.to_string()))
+            .flatten(),
         people: rows.iter().map(|u| info(u, &auth.user.timezone)).collect(),
     })
 }
@@ -169,7 +171,7 @@ pub async fn create_person(
     emit(ctx.db(), &row, EventType::UserCreated).await;
     tracing::info!(admin = %auth.user.id, user = %row.id, "person created by an admin");
     ctx.redirect(&format!("/admin/users/{}", row.id));
-    Ok(row.id)
+    Ok(row.id.into())
 }
 
 #[cfg(feature = "ssr")]
@@ -224,7 +226,7 @@ pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
         db,
         &auth.user.workspace_id,
         &crate::connections::monitor::JobFilter {
-            user_id: Some(u.id.clone()),
+            user_id: Some(u.id.to_string()),
             ..Default::default()
         },
         5,

@@ -15,6 +15,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use super::error::ApiError;
 use crate::api_keys::{repo, token, Scope};
+use crate::identity::WorkspaceId;
 use crate::platform::state::AppState;
 
 /// How often `last_used_at` is written for a busy key.
@@ -80,7 +81,7 @@ impl ApiRuntime {
 #[derive(Clone, Debug)]
 pub struct ApiCaller {
     pub key_id: String,
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     pub scopes: Vec<Scope>,
 }
 
@@ -146,7 +147,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         }
         Ok(ApiCaller {
             key_id: key.id,
-            workspace_id: key.workspace_id,
+            workspace_id: WorkspaceId::new(key.workspace_id),
             scopes: key.scopes.0,
         })
     }

@@ -52,7 +52,7 @@ pub struct User {
 impl From<UserRecord> for User {
     fn from(r: UserRecord) -> Self {
         User {
-            id: r.id,
+            id: r.id.into(),
             external_id: r.external_id,
             email: r.email,
             display_name: r.display_name,

@@ -5,15 +5,15 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use crate::identity::{Role, SessionUser};
+use crate::identity::{Role, SessionUser, UserId, WorkspaceId};
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;
 use crate::with_db;
 
 #[derive(Debug, Clone, FromRow)]
 struct SessionUserRow {
-    id: String,
-    workspace_id: String,
+    id: UserId,
+    workspace_id: WorkspaceId,
     workspace_name: String,
     email: Option<String>,
     display_name: Option<String>,

@@ -200,7 +200,7 @@ async fn finish_callback(
     };
     let (ret, workspace_id) = match verified.return_url.as_deref() {
         None => match auth.filter(|a| a.user.id == verified.user_id) {
-            Some(auth) => (Return::App, auth.user.workspace_id),
+            Some(auth) => (Return::App, auth.user.workspace_id.into()),
             None => return failed(provider_id, StateError::Mismatch.code()),
         },
         Some(url) => {
