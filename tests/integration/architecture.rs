@@ -4,7 +4,8 @@
 //! - `platform/` (server machinery) and `ui/` (shared components) import no feature;
 //! - a feature never imports another feature's `repo` (it goes through its service);
 //! - the backends are told apart only where the dialects differ;
-//! - no source file grows past 600 lines.
+//! - no source file grows past 600 lines;
+//! - test files share helpers only through the harness.
 
 use std::path::{Path, PathBuf};
 
@@ -262,6 +263,37 @@ fn no_source_file_is_over_600_lines() {
         })
         .collect();
     assert!(long.is_empty(), "split these by idea: {long:#?}");
+}
+
+#[test]
+fn test_files_share_helpers_only_through_the_harness() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration");
+    let stories: Vec<String> = sources(&here)
+        .iter()
+        .filter(|p| !p.starts_with(here.join("harness")))
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().to_string()))
+        .filter(|stem| stem != "main" && stem != "mod")
+        .collect();
+    let mut offenders = Vec::new();
+    // This file's own samples of paths are string literals, not imports.
+    for path in sources(&here)
+        .into_iter()
+        .filter(|p| !p.ends_with("architecture.rs"))
+    {
+        for segments in crate_paths(&code_of(&path)) {
+            if stories.contains(&segments[0]) {
+                offenders.push(format!(
+                    "{} uses crate::{}",
+                    path.display(),
+                    segments.join("::")
+                ));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "move shared helpers into tests/integration/harness/: {offenders:#?}"
+    );
 }
 
 #[test]

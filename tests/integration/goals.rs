@@ -10,8 +10,7 @@ use vitasync::health::ingest::{self, Batch, Source};
 use vitasync::with_db;
 
 use crate::both_backends;
-use crate::harness::TestApp;
-use crate::health_ingest::{point, user_id};
+use crate::harness::{point, user_id, TestApp};
 
 both_backends!(
     goal_progress_comes_from_the_stored_data,

@@ -7,8 +7,7 @@ use vitasync::habits::server_fns::{HabitDetail, HabitsView};
 use vitasync::with_db;
 
 use crate::both_backends;
-use crate::harness::{Case, Client, TestApp};
-use crate::health_ingest::{set_timezone, user_id};
+use crate::harness::{set_timezone, user_id, Case, Client, TestApp};
 
 fn weekday_fields<'a>(
     name: &'a str,

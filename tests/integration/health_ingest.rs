@@ -10,35 +10,7 @@ use vitasync::platform::db::Db;
 use vitasync::with_db;
 
 use crate::both_backends;
-use crate::harness::TestApp;
-
-pub async fn user_id(db: &Db, email: &str) -> String {
-    with_db!(db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(pool)
-        .await)
-    .expect("user exists")
-}
-
-pub async fn set_timezone(db: &Db, user: &str, tz: &str) {
-    with_db!(db, pool => sqlx::query("UPDATE users SET timezone = $1 WHERE id = $2")
-        .bind(tz)
-        .bind(user)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected()))
-    .expect("timezone set");
-}
-
-pub fn point(metric: &str, value: f64, at: DateTime<Utc>) -> PointInput {
-    PointInput {
-        metric_type: metric.into(),
-        value: Some(value),
-        unit: None,
-        data: None,
-        recorded_at: at,
-    }
-}
+use crate::harness::{point, set_timezone, user_id, TestApp};
 
 async fn count(db: &Db, sql: &str, user: &str) -> i64 {
     with_db!(db, pool => sqlx::query_scalar(sql).bind(user).fetch_one(pool).await).expect("count")

@@ -11,8 +11,7 @@ use vitasync::health::server_fns::{MetricDetail, SourcePriority};
 use vitasync::workouts::server_fns::{WorkoutDetail, WorkoutList};
 
 use crate::both_backends;
-use crate::harness::TestApp;
-use crate::health_ingest::{point, user_id};
+use crate::harness::{point, user_id, TestApp};
 
 both_backends!(
     demo_data_fills_every_health_page,

@@ -6,8 +6,7 @@ use vitasync::hydration::server_fns::HydrationView;
 use vitasync::with_db;
 
 use crate::both_backends;
-use crate::harness::{Case, TestApp};
-use crate::health_ingest::user_id;
+use crate::harness::{user_id, Case, TestApp};
 
 both_backends!(
     water_is_logged_undone_and_counted_against_the_goal,
@@ -62,7 +61,7 @@ both_backends!(
         assert_eq!(v.today.total_ml, 580);
 
         // A new goal becomes today's at once; a drink logged on an earlier day keeps its goal.
-        let user = crate::health_ingest::user_id(app.db(), "owner@example.com").await;
+        let user = user_id(app.db(), "owner@example.com").await;
         with_db!(app.db(), pool => sqlx::query(
             "INSERT INTO water_intake (id, user_id, amount_ml, beverage_type, daily_goal_ml, logged_at, created_at) \
              VALUES ('earlier', $1, 3000, 'water', 2500, $2, $2)")

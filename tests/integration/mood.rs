@@ -6,8 +6,7 @@ use vitasync::error::AppError;
 use vitasync::mood::server_fns::MoodView;
 
 use crate::both_backends;
-use crate::harness::{Case, TestApp};
-use crate::health_ingest::{set_timezone, user_id};
+use crate::harness::{set_timezone, user_id, Case, TestApp};
 
 both_backends!(
     moods_are_logged_charted_and_deleted,

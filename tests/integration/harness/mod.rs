@@ -5,6 +5,7 @@
 //! - `app`: [`TestApp`], the app started on a fresh database;
 //! - `client`: [`Client`], a cookie-keeping browser, and its [`TestResponse`]s;
 //! - `api`: REST API calls and their [`ApiResponse`]s;
+//! - `data`: a person's id and time zone, one reading to ingest;
 //! - `seed`: the owners, members, workspaces, keys and connections a story starts from;
 //! - `push`: helpers for the provider push stories (used as `harness::push::…`);
 //! - `provider`: [`provider_mock`], a provider engine pointed at a mock of the provider's API.
@@ -13,6 +14,7 @@ mod api;
 mod app;
 mod backends;
 mod client;
+mod data;
 mod provider;
 pub mod push;
 mod seed;
@@ -21,5 +23,6 @@ pub use api::ApiResponse;
 pub use app::TestApp;
 pub use backends::{drop_pg_database, fresh_pg_database, Backend};
 pub use client::{Case, Client, TestResponse};
+pub use data::{point, set_timezone, user_id};
 pub use provider::{provider_mock, ProviderMock};
 pub use seed::workspace_api_user;
