@@ -50,7 +50,7 @@ enum Command {
         command: ImportCommand,
     },
     /// Measure ingest and page speed on both databases (see README, "Benchmarks").
-    Bench(crate::health::bench::BenchArgs),
+    Bench(crate::bench::BenchArgs),
     /// Workspace API keys for the REST API.
     #[command(name = "api-key")]
     ApiKey {
@@ -246,7 +246,7 @@ async fn execute(cli: Cli) -> Result<(), String> {
             demo(&db, &user, days, intraday).await
         }
         Command::Import { command } => import(&config, command).await,
-        Command::Bench(args) => crate::health::bench::run(&config, args).await,
+        Command::Bench(args) => crate::bench::run(&config, args).await,
         Command::Keys {
             command: KeysCommand::Rotate,
         } => rotate_keys(&config).await,

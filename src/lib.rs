@@ -35,6 +35,8 @@ pub mod wellness;
 pub mod workouts;
 
 #[cfg(feature = "ssr")]
+pub mod bench;
+#[cfg(feature = "ssr")]
 pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod demo_provider;

@@ -2,6 +2,7 @@
 //! people type, and (server side) the queries, provisioning and the service behind sign-up and
 //! admin tasks.
 
+pub mod timezone;
 pub mod validate;
 
 #[cfg(feature = "ssr")]

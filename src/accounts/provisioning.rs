@@ -31,7 +31,7 @@ impl NewAccount {
             Some(n) => validate::display_name("display_name", &n)?,
             None => None,
         };
-        let timezone = crate::settings::timezone::validate("timezone", &self.timezone)?;
+        let timezone = super::timezone::validate("timezone", &self.timezone)?;
         Ok(Self {
             email,
             display_name,

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::jobs::{list_jobs, JobInfo, RetryJob};
-use super::AdminTabs;
+use crate::ui::AdminTabs;
 use crate::ui::{action_error, Access, EmptyState, ErrorPanel, FormError, Guarded};
 
 #[component]

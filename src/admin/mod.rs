@@ -1,5 +1,6 @@
-//! Workspace administration: members, invitations and whether open sign-up is allowed, and
-//! the tabs that lead to the other admin screens (API keys, …).
+//! Workspace administration: members, invitations and whether open sign-up is allowed, people,
+//! and the sync-job monitor. The tab strip of the admin screens is `ui::admin_tabs` (API keys
+//! and webhooks show it too).
 
 pub mod access;
 mod access_section;
@@ -7,12 +8,10 @@ pub mod jobs;
 mod jobs_page;
 mod page;
 pub mod server_fns;
-mod tabs;
 pub mod users;
 mod users_page;
 
 pub use jobs_page::JobsPage;
 pub use page::AdminPage;
 pub use server_fns::*;
-pub use tabs::AdminTabs;
 pub use users_page::{PersonPage, UsersPage};

@@ -40,7 +40,7 @@ fn Admin() -> impl IntoView {
             <h1>"Admin"</h1>
             <p class="muted">"People in this workspace, invitations and sign-up."</p>
         </header>
-        <super::AdminTabs current="/admin"/>
+        <crate::ui::AdminTabs current="/admin"/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {

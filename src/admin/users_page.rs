@@ -12,7 +12,7 @@ use super::users::{
     get_person, list_people, CreatePerson, DeletePerson, PersonDetail, PersonInfo,
     SetPersonDisabled,
 };
-use super::AdminTabs;
+use crate::ui::AdminTabs;
 use crate::ui::{
     action_error, field_error, Access, EmptyState, ErrorPanel, FormError, FormField, Guarded,
     Submit,

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::server_fns::{
     list_api_keys, ApiKeyInfo, ApiKeysOverview, CreateApiKey, CreatedKey, RevokeApiKey,
 };
-use crate::admin::AdminTabs;
+use crate::ui::AdminTabs;
 use crate::ui::{
     action_error, field_error, reset_on_success, Access, EmptyState, ErrorPanel, FormError,
     FormField, Guarded, Submit,

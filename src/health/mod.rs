@@ -11,8 +11,6 @@ pub mod sources;
 pub mod trend;
 
 #[cfg(feature = "ssr")]
-pub mod bench;
-#[cfg(feature = "ssr")]
 pub mod charts;
 #[cfg(feature = "ssr")]
 pub mod dedup;

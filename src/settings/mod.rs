@@ -2,7 +2,6 @@
 
 mod page;
 pub mod server_fns;
-pub mod timezone;
 
 pub use page::SettingsPage;
 pub use server_fns::*;

@@ -25,7 +25,7 @@ pub async fn get_profile() -> Result<Profile, AppError> {
         email: auth.user.email.clone(),
         display_name: auth.user.display_name.clone().unwrap_or_default(),
         timezone: auth.user.timezone.clone(),
-        timezones: super::timezone::all(),
+        timezones: crate::accounts::timezone::all(),
     })
 }
 
@@ -37,7 +37,7 @@ pub async fn update_profile(display_name: String, timezone: String) -> Result<()
     if timezone.trim().is_empty() {
         return Err(AppError::invalid("timezone", "Choose a time zone."));
     }
-    let tz = super::timezone::validate("timezone", &timezone)?;
+    let tz = crate::accounts::timezone::validate("timezone", &timezone)?;
     accounts::service::update_profile(
         ctx.db(),
         &auth.user.workspace_id,

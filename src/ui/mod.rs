@@ -1,6 +1,7 @@
 //! Shared components: the page shell and navigation, the access guard, form fields, empty
 //! states and the status pages (404, 403, errors).
 
+pub mod admin_tabs;
 pub mod empty_state;
 pub mod form;
 pub mod guard;
@@ -12,6 +13,7 @@ pub mod theme;
 #[cfg(feature = "ssr")]
 pub mod time;
 
+pub use admin_tabs::AdminTabs;
 pub use empty_state::EmptyState;
 pub use form::{action_error, field_error, reset_on_success, FormError, FormField, Submit};
 pub use guard::{Access, Guarded, SessionSource};

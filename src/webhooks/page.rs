@@ -9,7 +9,7 @@ use super::server_fns::{
     list_webhooks, webhook_detail, CreateWebhook, CreatedWebhook, DeleteWebhook, DeliveryInfo,
     Redeliver, SendTestEvent, SetWebhookActive, WebhookInfo, WebhooksOverview,
 };
-use crate::admin::AdminTabs;
+use crate::ui::AdminTabs;
 use crate::ui::{
     action_error, field_error, reset_on_success, Access, EmptyState, ErrorPanel, FormError,
     FormField, Guarded, Submit,

@@ -217,7 +217,7 @@ fn backends_are_told_apart_only_where_the_dialects_differ() {
         "platform/db/",
         "platform/session_store.rs",
         "health/ingest/bulk.rs",
-        "health/bench.rs",
+        "bench.rs",
     ];
     let offenders: Vec<String> = sources(&src())
         .into_iter()

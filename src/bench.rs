@@ -4,7 +4,7 @@
 //!
 //! Per backend, in a throwaway database: one year of minute-level heart rate (525,600 points)
 //! plus the daily metrics and workouts of the demo data, ingested month by month through
-//! [`ingest`](super::ingest::ingest); the same rows written raw into an identical table (COPY on
+//! [`ingest`](crate::health::ingest::ingest); the same rows written raw into an identical table (COPY on
 //! PostgreSQL; one transaction of plain inserts on SQLite, both as a per-row prepared loop and
 //! as multi-row statements, the faster counting); then the overview and a 365-day metric page
 //! requested repeatedly through the real router (session, SSR, queries, charts), p50/p95.
@@ -17,10 +17,10 @@ use axum::http::{header, Request};
 use chrono::{Duration, Utc};
 use tower::ServiceExt;
 
-use super::demo::{self, DemoOptions};
-use super::ingest::{self, bulk, ops::WriteCtx, validate, validate::PointRow};
-use super::local_time;
 use crate::accounts::provisioning::{self, NewAccount};
+use crate::health::demo::{self, DemoOptions};
+use crate::health::ingest::{self, bulk, ops::WriteCtx, validate, validate::PointRow};
+use crate::health::local_time;
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::ids::new_id;

@@ -1,4 +1,5 @@
-//! The administration section's own navigation: one tab per admin screen.
+//! The administration section's own navigation: one tab per admin screen (members, people,
+//! API keys, webhooks, sync jobs), shared by the features that own those screens.
 
 use leptos::prelude::*;
 
