@@ -264,6 +264,22 @@ impl Mapper {
     }
 }
 
+/// Maps `items` in one go, as an import of a person in Paris would, into one batch (the tests
+/// of the mapping and of the nights).
+#[cfg(test)]
+pub(crate) fn map_all(items: Vec<Item>) -> Batch {
+    let mut m = Mapper::new(chrono_tz::Europe::Paris);
+    for i in items {
+        m.add(i);
+    }
+    let mut out = Batch::new(PROVIDER, Source::User);
+    for b in m.finish() {
+        out.points.extend(b.points);
+        out.events.extend(b.events);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,22 +297,9 @@ mod tests {
         })
     }
 
-    fn all(items: Vec<Item>) -> Batch {
-        let mut m = Mapper::new(chrono_tz::Europe::Paris);
-        for i in items {
-            m.add(i);
-        }
-        let mut out = Batch::new(PROVIDER, Source::User);
-        for b in m.finish() {
-            out.points.extend(b.points);
-            out.events.extend(b.events);
-        }
-        out
-    }
-
     #[test]
     fn phone_and_watch_steps_are_not_added_together() {
-        let b = all(vec![
+        let b = map_all(vec![
             q(
                 "StepCount",
                 "iPhone",
@@ -343,7 +346,7 @@ mod tests {
 
     #[test]
     fn point_samples_convert_and_same_second_duplicates_merge() {
-        let b = all(vec![
+        let b = map_all(vec![
             q(
                 "OxygenSaturation",
                 "Watch",

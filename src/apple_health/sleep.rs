@@ -154,9 +154,8 @@ mod tests {
     use chrono::DateTime;
     use serde_json::json;
 
-    use crate::apple_health::mapping::{Mapper, PROVIDER};
+    use crate::apple_health::mapping::map_all;
     use crate::apple_health::parse::{Item, SleepSample};
-    use crate::health::ingest::{Batch, Source};
 
     fn sleep(value: &str, source: &str, start: &str, end: &str) -> Item {
         Item::Sleep(SleepSample {
@@ -167,22 +166,9 @@ mod tests {
         })
     }
 
-    fn all(items: Vec<Item>) -> Batch {
-        let mut m = Mapper::new(chrono_tz::Europe::Paris);
-        for i in items {
-            m.add(i);
-        }
-        let mut out = Batch::new(PROVIDER, Source::User);
-        for b in m.finish() {
-            out.points.extend(b.points);
-            out.events.extend(b.events);
-        }
-        out
-    }
-
     #[test]
     fn a_night_keeps_the_device_with_stages() {
-        let b = all(vec![
+        let b = map_all(vec![
             // The phone's bedtime schedule and its coarse "asleep".
             sleep(
                 "InBed",
