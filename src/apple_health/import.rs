@@ -5,38 +5,26 @@
 //! blocking thread and the writer waits for it through a channel of two batches, so memory
 //! stays bounded whatever the file's size. Progress (bytes of the file read) is written to the
 //! import's row every second.
+//!
+//! What one import reads is capped ([`Limits`], from `VITASYNC_IMPORT_MAX_XML_BYTES` and
+//! `VITASYNC_IMPORT_MAX_RECORDS`): the XML is counted as it is inflated, so a small zip that
+//! inflates to far more than any export fails in the first pass, with a message saying which
+//! limit it passed, before anything is written.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
-use super::mapping::{Mapper, PROVIDER};
+use super::mapping::Mapper;
 use super::parse::{self, ParseError};
+pub use super::repo::{self, ImportRow};
 use crate::health::ingest::{ingest_lenient, Batch};
+use crate::platform::config::ImportSettings;
 use crate::platform::db::Db;
-use crate::platform::ids::new_id;
-use crate::with_db;
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ImportRow {
-    pub id: String,
-    pub user_id: String,
-    pub provider_id: String,
-    pub file_name: String,
-    pub status: String,
-    pub bytes_total: i64,
-    pub bytes_done: i64,
-    pub records_seen: i64,
-    pub rows_written: i64,
-    pub error: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub finished_at: Option<DateTime<Utc>>,
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -57,133 +45,82 @@ pub struct Report {
     pub seconds: f64,
 }
 
-pub mod repo {
-    use super::*;
+/// What one import may read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of XML (inflated, when the export is zipped).
+    pub max_xml_bytes: u64,
+    /// Records, correlations and workouts.
+    pub max_records: u64,
+}
 
-    const COLUMNS: &str = "id, user_id, provider_id, file_name, status, \
-        CAST(bytes_total AS BIGINT) AS bytes_total, CAST(bytes_done AS BIGINT) AS bytes_done, \
-        CAST(records_seen AS BIGINT) AS records_seen, CAST(rows_written AS BIGINT) AS rows_written, \
-        error, created_at, started_at, finished_at";
-
-    pub async fn create(
-        db: &Db,
-        user_id: &str,
-        file_name: &str,
-        bytes_total: i64,
-        now: DateTime<Utc>,
-    ) -> Result<String, sqlx::Error> {
-        let id = new_id();
-        with_db!(db, pool => sqlx::query(
-            "INSERT INTO health_imports (id, user_id, provider_id, file_name, status, bytes_total, created_at) \
-             VALUES ($1, $2, $3, $4, 'queued', $5, $6)")
-            .bind(&id)
-            .bind(user_id)
-            .bind(PROVIDER)
-            .bind(file_name)
-            .bind(bytes_total)
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|_| ()))?;
-        Ok(id)
+impl Default for Limits {
+    fn default() -> Self {
+        Self::from(&ImportSettings::default())
     }
+}
 
-    pub async fn get(db: &Db, id: &str) -> Result<Option<ImportRow>, sqlx::Error> {
-        let sql = format!("SELECT {COLUMNS} FROM health_imports WHERE id = $1");
-        with_db!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)
+impl From<&ImportSettings> for Limits {
+    fn from(s: &ImportSettings) -> Self {
+        Limits {
+            max_xml_bytes: s.max_xml_bytes,
+            max_records: s.max_records,
+        }
     }
+}
 
-    /// A person's imports, newest first.
-    pub async fn for_user(
-        db: &Db,
-        user_id: &str,
-        limit: i64,
-    ) -> Result<Vec<ImportRow>, sqlx::Error> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM health_imports WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
-        );
-        with_db!(db, pool => sqlx::query_as(&sql).bind(user_id).bind(limit).fetch_all(pool).await)
+/// A size for people: `512 bytes`, `64.0 KB`, `2.1 GB` (decimal units, as the import list).
+pub fn human_bytes(n: u64) -> String {
+    let f = n as f64;
+    if n < 1_000 {
+        format!("{n} bytes")
+    } else if n < 1_000_000 {
+        format!("{:.1} KB", f / 1e3)
+    } else if n < 1_000_000_000 {
+        format!("{:.1} MB", f / 1e6)
+    } else {
+        format!("{:.1} GB", f / 1e9)
     }
+}
 
-    pub async fn phase(
-        db: &Db,
-        id: &str,
-        status: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(db, pool => sqlx::query(
-            "UPDATE health_imports SET status = $1, bytes_done = 0, started_at = COALESCE(started_at, $2) WHERE id = $3")
-            .bind(status)
-            .bind(now)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|_| ()))
-    }
+fn too_much_xml(max: u64) -> String {
+    format!(
+        "This export is too large to import here: its XML holds more than {}, the most this \
+         server reads from one file (VITASYNC_IMPORT_MAX_XML_BYTES). Nothing was imported.",
+        human_bytes(max)
+    )
+}
 
-    pub async fn progress(
-        db: &Db,
-        id: &str,
-        bytes: i64,
-        records: i64,
-        rows: i64,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(db, pool => sqlx::query(
-            "UPDATE health_imports SET bytes_done = $1, records_seen = $2, rows_written = $3 \
-             WHERE id = $4 AND status IN ('checking', 'importing')")
-            .bind(bytes)
-            .bind(records)
-            .bind(rows)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|_| ()))
-    }
+/// Hands over at most `max` bytes of the XML; reading past them is an error and sets `over`
+/// (the error then reads as [`too_much_xml`], whatever the parser made of it).
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    over: Arc<AtomicBool>,
+}
 
-    pub async fn complete(
-        db: &Db,
-        id: &str,
-        r: &Report,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(db, pool => sqlx::query(
-            "UPDATE health_imports SET status = 'completed', bytes_done = bytes_total, records_seen = $1, \
-             rows_written = $2, finished_at = $3 WHERE id = $4")
-            .bind(r.records as i64)
-            .bind(r.rows as i64)
-            .bind(now)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|_| ()))
-    }
-
-    pub async fn fail(
-        db: &Db,
-        id: &str,
-        message: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        with_db!(db, pool => sqlx::query(
-            "UPDATE health_imports SET status = 'failed', error = $1, finished_at = $2 WHERE id = $3")
-            .bind(message)
-            .bind(now)
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|_| ()))
-    }
-
-    /// Imports a stopped server left unfinished (at start-up): they failed.
-    pub async fn interrupted(db: &Db, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-        with_db!(db, pool => sqlx::query(
-            "UPDATE health_imports SET status = 'failed', finished_at = $1, \
-             error = 'The server stopped during the import. Upload the file again.' \
-             WHERE status IN ('queued', 'checking', 'importing')")
-            .bind(now)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected()))
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.left == 0 {
+            // At the cap: the file may end exactly here; one byte more is over it.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => {
+                    self.over.store(true, Ordering::Relaxed);
+                    Err(std::io::Error::other("the XML is larger than allowed"))
+                }
+            };
+        }
+        let room = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..room])?;
+        self.left -= n as u64;
+        Ok(n)
     }
 }
 
@@ -211,11 +148,13 @@ impl Seek for Counted {
 
 const BUFFER: usize = 256 * 1024;
 
-/// Opens `export.xml`, or the `export.xml` inside an `export.zip`, and hands it to `f`.
+/// Opens `export.xml`, or the `export.xml` inside an `export.zip`, and hands it to `f`, at
+/// most `max_xml_bytes` of it: more is an error saying so, whatever `f` made of it.
 fn with_export<T>(
     path: &Path,
     read: Arc<AtomicU64>,
-    f: impl FnOnce(&mut dyn BufRead) -> T,
+    max_xml_bytes: u64,
+    f: impl FnOnce(&mut dyn BufRead) -> Result<T, String>,
 ) -> Result<T, String> {
     let file = File::open(path).map_err(|e| format!("The file could not be opened ({e})."))?;
     let mut counted = Counted { inner: file, read };
@@ -226,7 +165,8 @@ fn with_export<T>(
     counted
         .seek(SeekFrom::Start(0))
         .map_err(|e| format!("The file could not be read ({e})."))?;
-    if got == 4 && magic == *b"PK\x03\x04" {
+    let over = Arc::new(AtomicBool::new(false));
+    let result = if got == 4 && magic == *b"PK\x03\x04" {
         let mut zip = zip::ZipArchive::new(counted).map_err(|e| {
             format!("The zip file is damaged or incomplete ({e}). Upload export.zip again.")
         })?;
@@ -241,12 +181,31 @@ fn with_export<T>(
         let entry = zip
             .by_name(&name)
             .map_err(|e| format!("export.xml could not be opened in the zip file ({e})."))?;
-        let mut r = BufReader::with_capacity(BUFFER, entry);
-        Ok(f(&mut r))
+        // The size the zip declares: refused at once when over (the count below holds
+        // whatever it declares).
+        if entry.size() > max_xml_bytes {
+            return Err(too_much_xml(max_xml_bytes));
+        }
+        let capped = Capped {
+            inner: entry,
+            left: max_xml_bytes,
+            over: over.clone(),
+        };
+        let mut input = BufReader::with_capacity(BUFFER, capped);
+        f(&mut input)
     } else {
-        let mut r = BufReader::with_capacity(BUFFER, counted);
-        Ok(f(&mut r))
+        let capped = Capped {
+            inner: counted,
+            left: max_xml_bytes,
+            over: over.clone(),
+        };
+        let mut input = BufReader::with_capacity(BUFFER, capped);
+        f(&mut input)
+    };
+    if over.load(Ordering::Relaxed) {
+        return Err(too_much_xml(max_xml_bytes));
     }
+    result
 }
 
 /// The export inside the zip: `apple_health_export/export.xml`, whose name is translated on
@@ -296,8 +255,8 @@ fn watch(
     })
 }
 
-/// Imports the export at `path` for `user_id`, recording progress and the outcome on the
-/// import row `import_id`.
+/// Imports the export at `path` for `user_id` within the default [`Limits`], recording
+/// progress and the outcome on the import row `import_id`.
 /// `timezone` is the person's (which local day each sample belongs to).
 pub async fn run(
     db: &Db,
@@ -306,9 +265,21 @@ pub async fn run(
     timezone: &str,
     path: &Path,
 ) -> Result<Report, ImportError> {
+    run_with(db, import_id, user_id, timezone, path, Limits::default()).await
+}
+
+/// [`run`] within `limits` (the server's configured ones for uploads).
+pub async fn run_with(
+    db: &Db,
+    import_id: &str,
+    user_id: &str,
+    timezone: &str,
+    path: &Path,
+    limits: Limits,
+) -> Result<Report, ImportError> {
     let started = std::time::Instant::now();
     let tz = timezone.parse().unwrap_or(chrono_tz::UTC);
-    let result = run_passes(db, import_id, user_id, tz, path.to_path_buf()).await;
+    let result = run_passes(db, import_id, user_id, tz, path.to_path_buf(), limits).await;
     let now = Utc::now();
     match result {
         Ok((records, rows)) => {
@@ -355,6 +326,7 @@ async fn run_passes(
     user_id: &str,
     tz: chrono_tz::Tz,
     path: PathBuf,
+    limits: Limits,
 ) -> Result<(u64, u64), ImportError> {
     let read = Arc::new(AtomicU64::new(0));
     let records = Arc::new(AtomicU64::new(0));
@@ -372,13 +344,14 @@ async fn run_passes(
         read.store(0, Ordering::Relaxed);
         let (p, r) = (path.clone(), read.clone());
         let checked = tokio::task::spawn_blocking(move || {
-            with_export(&p, r, |input| {
-                parse::read(input, |_, _| Ok::<(), ()>(())).map_err(describe)
+            with_export(&p, r, limits.max_xml_bytes, |input| {
+                parse::read_limited(input, limits.max_records, |_, _| Ok::<(), ()>(()))
+                    .map_err(describe)
             })
         })
         .await
         .map_err(|e| ImportError::File(format!("The import stopped unexpectedly ({e}).")))?;
-        let scanned = checked.and_then(|r| r).map_err(ImportError::File)?;
+        let scanned = checked.map_err(ImportError::File)?;
         records.store(scanned.elements, Ordering::Relaxed);
 
         // Pass 2: map and write as it reads.
@@ -387,9 +360,9 @@ async fn run_passes(
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
         let (p, r) = (path.clone(), read.clone());
         let reader = tokio::task::spawn_blocking(move || {
-            with_export(&p, r, |input| {
+            with_export(&p, r, limits.max_xml_bytes, |input| {
                 let mut mapper = Mapper::new(tz);
-                let scanned = parse::read(input, |item, _| {
+                let scanned = parse::read_limited(input, limits.max_records, |item, _| {
                     mapper.add(item);
                     match mapper.take_full() {
                         Some(b) => tx.blocking_send(b).map_err(|_| ()),
@@ -412,7 +385,6 @@ async fn run_passes(
         let scanned = reader
             .await
             .map_err(|e| ImportError::File(format!("The import stopped unexpectedly ({e}).")))?
-            .and_then(|r| r)
             .map_err(ImportError::File)?;
         Ok((scanned.elements, written))
     }
@@ -425,6 +397,31 @@ async fn run_passes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_xml_is_read_up_to_its_cap_and_no_further() {
+        let over = Arc::new(AtomicBool::new(false));
+        let mut exact = Capped {
+            inner: &b"12345"[..],
+            left: 5,
+            over: over.clone(),
+        };
+        let mut out = Vec::new();
+        exact.read_to_end(&mut out).unwrap();
+        assert_eq!(out, b"12345");
+        assert!(!over.load(Ordering::Relaxed));
+        let mut more = Capped {
+            inner: &b"123456"[..],
+            left: 5,
+            over: over.clone(),
+        };
+        let mut out = Vec::new();
+        assert!(more.read_to_end(&mut out).is_err());
+        assert!(over.load(Ordering::Relaxed));
+        assert_eq!(out, b"12345");
+        assert!(too_much_xml(64 * 1024).contains("65.5 KB"));
+        assert_eq!(human_bytes(2 << 30), "2.1 GB");
+    }
 
     #[test]
     fn the_export_is_found_whatever_its_translated_name() {

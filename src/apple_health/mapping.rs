@@ -8,7 +8,9 @@
 //!   the day keeps the device with the largest total, as one reading at local noon that day.
 //! - Sleep-analysis samples are grouped into nights (in `sleep`): a gap of over two hours
 //!   starts a new one; a night keeps the device that measured the most sleep and becomes a
-//!   sleep session with its stages. A night with only "in bed" samples is not sleep.
+//!   sleep session with its stages. A night with only "in bed" samples is not sleep. Nights
+//!   are folded as the file is read (`nights`): memory holds a summary per open night and
+//!   device, never the samples.
 //! - Blood-pressure correlations become one reading; workouts become sessions (activity names
 //!   in `activity`).
 //!
@@ -21,8 +23,9 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 
 use super::activity::{activity_type, title};
+use super::nights::Nights;
 use super::parse::{convert, Item, Quantity, SleepSample, Workout};
-use super::sleep::{nights, stage, Slept};
+use super::sleep::{stage, Night, Slept};
 use crate::health::ingest::{Batch, EventInput, PointInput, Source};
 
 pub const PROVIDER: &str = "apple_health";
@@ -73,7 +76,7 @@ pub struct Mapper {
     keys: HashSet<(&'static str, i64)>,
     /// (metric, local date, device) → total.
     daily: HashMap<(&'static str, NaiveDate, u16), f64>,
-    sleep: Vec<Slept>,
+    nights: Nights,
     sources: HashMap<String, u16>,
 }
 
@@ -85,7 +88,7 @@ impl Mapper {
             events: Vec::new(),
             keys: HashSet::new(),
             daily: HashMap::new(),
-            sleep: Vec::new(),
+            nights: Nights::new(),
             sources: HashMap::new(),
         }
     }
@@ -159,13 +162,21 @@ impl Mapper {
         let source = self.source(&s.source);
         let (start, end) = (s.start.timestamp(), s.end.timestamp());
         if end > start {
-            self.sleep.push(Slept {
+            let done = self.nights.add(Slept {
                 start,
                 end,
                 stage,
                 source,
             });
+            for night in done {
+                self.push_night(night);
+            }
         }
+    }
+
+    fn push_night(&mut self, night: Night) {
+        self.events.push(night.event);
+        self.push_point("sleep", None, Some(night.data), night.start);
     }
 
     fn workout(&mut self, w: Workout) {
@@ -250,9 +261,8 @@ impl Mapper {
                 out.push(b);
             }
         }
-        for night in nights(std::mem::take(&mut self.sleep)) {
-            self.events.push(night.event);
-            self.push_point("sleep", None, Some(night.data), night.start);
+        for night in self.nights.finish() {
+            self.push_night(night);
             if let Some(b) = self.take_full() {
                 out.push(b);
             }

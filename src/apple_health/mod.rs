@@ -13,7 +13,11 @@ pub mod import;
 #[cfg(feature = "ssr")]
 pub mod mapping;
 #[cfg(feature = "ssr")]
+pub mod nights;
+#[cfg(feature = "ssr")]
 pub mod parse;
+#[cfg(feature = "ssr")]
+pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]

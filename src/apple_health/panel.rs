@@ -13,7 +13,12 @@ fn upload_error(code: &str) -> &'static str {
     match code {
         "missing" => "Choose the export.zip (or export.xml) file first.",
         "type" => "That is not a Health export: upload export.zip or export.xml.",
-        "too_large" => "That file is larger than this server accepts.",
+        "too_large" => {
+            "That file is larger than this server accepts: upload export.zip rather than export.xml."
+        }
+        "quota" => {
+            "That file would take your uploads over the space this server allows you; ask its administrator."
+        }
         "busy" => "An import is already running; wait for it to finish.",
         _ => "The upload did not complete; try again.",
     }

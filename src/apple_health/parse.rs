@@ -76,6 +76,11 @@ pub enum ParseError<E> {
     Malformed { position: u64, detail: String },
     #[error("{0}")]
     Io(String),
+    #[error(
+        "This export holds more than {0} records, the most this server imports from one file \
+         (VITASYNC_IMPORT_MAX_RECORDS). Nothing was imported."
+    )]
+    TooManyRecords(u64),
     /// The consumer stopped the read.
     #[error("import stopped")]
     Stopped(E),
@@ -292,6 +297,15 @@ pub struct Scanned {
 /// element count. Errors leave what was already handed over to the caller's judgement.
 pub fn read<R: BufRead, E>(
     input: R,
+    sink: impl FnMut(Item, &Scanned) -> Result<(), E>,
+) -> Result<Scanned, ParseError<E>> {
+    read_limited(input, u64::MAX, sink)
+}
+
+/// [`read`], refusing a file of more than `max_elements` records, correlations and workouts.
+pub fn read_limited<R: BufRead, E>(
+    input: R,
+    max_elements: u64,
     mut sink: impl FnMut(Item, &Scanned) -> Result<(), E>,
 ) -> Result<Scanned, ParseError<E>> {
     let since_event = Rc::new(Cell::new(0u64));
@@ -355,6 +369,9 @@ pub fn read<R: BufRead, E>(
         match name {
             "Record" | "Correlation" | "Workout" if top => {
                 scanned.elements += 1;
+                if scanned.elements > max_elements {
+                    return Err(ParseError::TooManyRecords(max_elements));
+                }
                 let a = attrs(e).map_err(malformed)?;
                 match name {
                     "Record" => item = record(a),
@@ -543,6 +560,15 @@ mod tests {
             matches!(err, ParseError::Io(ref m) if m.contains("16 MB")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn more_records_than_allowed_stop_the_read() {
+        let ok = read_limited(SAMPLE.as_bytes(), 6, |_, _| Ok::<(), ()>(()));
+        assert_eq!(ok.unwrap().elements, 6);
+        let err = read_limited(SAMPLE.as_bytes(), 5, |_, _| Ok::<(), ()>(())).unwrap_err();
+        assert!(matches!(err, ParseError::TooManyRecords(5)), "{err:?}");
+        assert!(err.to_string().contains("more than 5 records"));
     }
 
     #[test]

@@ -1,17 +1,18 @@
-//! Sleep-analysis samples folded into nights: the sleep part of `mapping`.
+//! Sleep-analysis samples and the nights they make: the sleep part of `mapping`.
 //!
-//! Samples are grouped into nights (a gap of over two hours starts a new one); a night keeps
-//! the device that measured the most sleep and becomes a sleep session with its stages. A
-//! night with only "in bed" samples (a phone's bedtime schedule) is not sleep.
-
-use std::collections::HashMap;
+//! Samples are grouped into nights (a gap of over two hours starts a new one; `nights` does
+//! the grouping while the file is read, keeping per night one [`DeviceNight`] summary per
+//! device instead of the samples); a night keeps the device that measured the most sleep and
+//! becomes a sleep session with its stages. A night with only "in bed" samples (a phone's
+//! bedtime schedule) is not sleep.
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::health::ingest::EventInput;
 
-/// A sleep sample, compactly (years of nights are kept until the end of the read).
+/// A sleep sample, compactly: seconds since the epoch, its stage and its device's number.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Slept {
     pub(super) start: i64,
     pub(super) end: i64,
@@ -19,7 +20,7 @@ pub(super) struct Slept {
     pub(super) source: u16,
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Stage {
     InBed,
     Asleep,
@@ -28,6 +29,9 @@ pub(super) enum Stage {
     Rem,
     Awake,
 }
+
+/// The number of [`Stage`]s (a [`DeviceNight`] keeps seconds for each, by `stage as usize`).
+pub(super) const STAGES: usize = 6;
 
 pub(super) fn stage(value: &str) -> Option<Stage> {
     Some(match value {
@@ -49,61 +53,73 @@ pub(super) struct Night {
 }
 
 /// Nights longer than this are not one sleep (bad data); the ingest path allows 24 h.
-const LONGEST_NIGHT_HOURS: i64 = 20;
+pub(super) const LONGEST_NIGHT_HOURS: i64 = 20;
 /// A gap longer than this between samples starts a new night.
-const NIGHT_GAP_SECONDS: i64 = 2 * 3600;
+pub(super) const NIGHT_GAP_SECONDS: i64 = 2 * 3600;
 
-pub(super) fn nights(mut samples: Vec<Slept>) -> Vec<Night> {
-    samples.sort_by_key(|s| (s.start, s.end));
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < samples.len() {
-        let mut end = samples[i].end;
-        let mut j = i + 1;
-        while j < samples.len() && samples[j].start <= end + NIGHT_GAP_SECONDS {
-            end = end.max(samples[j].end);
-            j += 1;
-        }
-        if let Some(n) = night(&samples[i..j]) {
-            out.push(n);
-        }
-        i = j;
-    }
-    out
+/// One device's part of a night: everything the night needs from its samples, in a fixed size
+/// however many samples there were.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct DeviceNight {
+    pub(super) source: u16,
+    /// Seconds measured per stage (indexed by `Stage as usize`; duplicates count twice).
+    pub(super) seconds: [i64; STAGES],
+    /// The span of its samples other than "in bed" (`i64::MAX` and `i64::MIN` while none).
+    pub(super) first: i64,
+    pub(super) last: i64,
 }
 
-fn night(session: &[Slept]) -> Option<Night> {
-    let asleep = |s: &Slept| {
-        matches!(
-            s.stage,
-            Stage::Asleep | Stage::Core | Stage::Deep | Stage::Rem
-        )
-    };
-    // The device that measured the most sleep.
-    let mut per_source: HashMap<u16, i64> = HashMap::new();
-    for s in session.iter().filter(|s| asleep(s)) {
-        *per_source.entry(s.source).or_default() += s.end - s.start;
+impl DeviceNight {
+    pub(super) fn new(source: u16) -> Self {
+        DeviceNight {
+            source,
+            seconds: [0; STAGES],
+            first: i64::MAX,
+            last: i64::MIN,
+        }
     }
-    let (&source, _) = per_source
+
+    pub(super) fn add(&mut self, s: &Slept) {
+        let slot = &mut self.seconds[s.stage as usize];
+        *slot = slot.saturating_add(s.end - s.start);
+        if s.stage != Stage::InBed {
+            self.first = self.first.min(s.start);
+            self.last = self.last.max(s.end);
+        }
+    }
+
+    pub(super) fn merge(&mut self, other: &DeviceNight) {
+        for (mine, theirs) in self.seconds.iter_mut().zip(other.seconds) {
+            *mine = mine.saturating_add(theirs);
+        }
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
+    }
+
+    fn asleep_seconds(&self) -> i64 {
+        [Stage::Asleep, Stage::Core, Stage::Deep, Stage::Rem]
+            .iter()
+            .fold(0i64, |sum, s| sum.saturating_add(self.seconds[*s as usize]))
+    }
+}
+
+/// The night its devices measured: the device with the most sleep (on a tie the one seen
+/// first in the file); `None` when no device measured sleep.
+pub(super) fn night(devices: &[DeviceNight]) -> Option<Night> {
+    let best = devices
         .iter()
-        .max_by_key(|(src, secs)| (**secs, std::cmp::Reverse(**src)))?;
-    let mine: Vec<&Slept> = session
-        .iter()
-        .filter(|s| s.source == source && s.stage != Stage::InBed)
-        .collect();
-    let start = mine.iter().map(|s| s.start).min()?;
-    let end = mine.iter().map(|s| s.end).max()?;
+        .filter(|d| d.asleep_seconds() > 0)
+        .max_by_key(|d| (d.asleep_seconds(), std::cmp::Reverse(d.source)))?;
+    session(best.first, best.last, &best.seconds)
+}
+
+/// The session of one device's night from `start` to `end` with its seconds per stage;
+/// `None` for a span too long to be one sleep.
+pub(super) fn session(start: i64, end: i64, seconds: &[i64; STAGES]) -> Option<Night> {
     if end - start > LONGEST_NIGHT_HOURS * 3600 {
         return None;
     }
-    let minutes = |stage: Stage| -> f64 {
-        let secs: i64 = mine
-            .iter()
-            .filter(|s| s.stage == stage)
-            .map(|s| s.end - s.start)
-            .sum();
-        (secs as f64 / 60.0).round()
-    };
+    let minutes = |stage: Stage| -> f64 { (seconds[stage as usize] as f64 / 60.0).round() };
     let (core, deep, rem, plain, awake) = (
         minutes(Stage::Core),
         minutes(Stage::Deep),

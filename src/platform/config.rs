@@ -40,6 +40,120 @@ pub struct Config {
     /// (`VITASYNC_ALLOW_PRIVATE_WEBHOOKS`; development and tests only). Link-local and cloud
     /// metadata addresses stay refused.
     pub allow_private_webhooks: bool,
+    /// What one Apple Health import may take (see [`ImportSettings`]).
+    pub imports: ImportSettings,
+}
+
+/// Limits on file imports (the Health app's export), each from a `VITASYNC_IMPORT_…` variable.
+/// Sizes are bytes; in the environment they may carry a K, M or G suffix (powers of 1024).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportSettings {
+    /// The largest file one upload may store (`VITASYNC_IMPORT_MAX_UPLOAD_BYTES`, default
+    /// 2 GiB, at most [`IMPORT_UPLOAD_CEILING_BYTES`]).
+    pub max_upload_bytes: u64,
+    /// The most a person's stored uploads (waiting for or being imported) may take on disk
+    /// together (`VITASYNC_IMPORT_USER_QUOTA_BYTES`, default 4 GiB).
+    pub user_quota_bytes: u64,
+    /// The most XML one import reads, counted as it is inflated out of the zip
+    /// (`VITASYNC_IMPORT_MAX_XML_BYTES`, default 8 GiB; ten years of watch data are about 3 GB).
+    pub max_xml_bytes: u64,
+    /// The most records, correlations and workouts one import reads
+    /// (`VITASYNC_IMPORT_MAX_RECORDS`, default 20 million; ten years are about 7.5 million).
+    pub max_records: u64,
+}
+
+pub const DEFAULT_IMPORT_MAX_UPLOAD_BYTES: u64 = 2 << 30;
+pub const DEFAULT_IMPORT_USER_QUOTA_BYTES: u64 = 4 << 30;
+pub const DEFAULT_IMPORT_MAX_XML_BYTES: u64 = 8 << 30;
+pub const DEFAULT_IMPORT_MAX_RECORDS: u64 = 20_000_000;
+/// The largest upload `VITASYNC_IMPORT_MAX_UPLOAD_BYTES` may allow (the upload route's body
+/// limit is this plus the form's own bytes).
+pub const IMPORT_UPLOAD_CEILING_BYTES: u64 = 4 << 30;
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: DEFAULT_IMPORT_MAX_UPLOAD_BYTES,
+            user_quota_bytes: DEFAULT_IMPORT_USER_QUOTA_BYTES,
+            max_xml_bytes: DEFAULT_IMPORT_MAX_XML_BYTES,
+            max_records: DEFAULT_IMPORT_MAX_RECORDS,
+        }
+    }
+}
+
+impl ImportSettings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            max_upload_bytes: size_var(
+                "VITASYNC_IMPORT_MAX_UPLOAD_BYTES",
+                DEFAULT_IMPORT_MAX_UPLOAD_BYTES,
+                IMPORT_UPLOAD_CEILING_BYTES,
+            )?,
+            user_quota_bytes: size_var(
+                "VITASYNC_IMPORT_USER_QUOTA_BYTES",
+                DEFAULT_IMPORT_USER_QUOTA_BYTES,
+                u64::MAX,
+            )?,
+            max_xml_bytes: size_var(
+                "VITASYNC_IMPORT_MAX_XML_BYTES",
+                DEFAULT_IMPORT_MAX_XML_BYTES,
+                u64::MAX,
+            )?,
+            max_records: match var("VITASYNC_IMPORT_MAX_RECORDS") {
+                None => DEFAULT_IMPORT_MAX_RECORDS,
+                Some(raw) => raw
+                    .trim()
+                    .replace('_', "")
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| {
+                        ConfigError::new(
+                            "VITASYNC_IMPORT_MAX_RECORDS",
+                            format!("expected a number of records of at least 1, got {raw:?}"),
+                        )
+                    })?,
+            },
+        })
+    }
+}
+
+/// A size variable: bytes, or a number with a K, M, G or T suffix (powers of 1024).
+fn size_var(name: &'static str, default: u64, max: u64) -> Result<u64, ConfigError> {
+    let Some(raw) = var(name) else {
+        return Ok(default);
+    };
+    parse_size(&raw)
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| {
+            let range = if max == u64::MAX {
+                "of at least 1 byte".to_string()
+            } else {
+                format!("from 1 to {max} bytes")
+            };
+            ConfigError::new(
+                name,
+                format!(
+                    "expected a size {range} (such as 2G or 500M; K, M and G count in 1024s), got {raw:?}"
+                ),
+            )
+        })
+}
+
+fn parse_size(raw: &str) -> Option<u64> {
+    let s = raw.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let shift = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        "T" | "TB" | "TIB" => 40,
+        _ => return None,
+    };
+    n.checked_mul(1u64 << shift)
 }
 
 /// The providers VitaSync can connect to, as configured.
@@ -248,9 +362,11 @@ impl Config {
                 ))
             }
         };
+        let imports = ImportSettings::from_env()?;
         Ok(Self {
             allow_private_webhooks,
             api_rate_limit,
+            imports,
             data_dir,
             database_url,
             public_url,
@@ -311,6 +427,17 @@ mod tests {
         let err = validate_database_url("mysql://u@localhost/db").unwrap_err();
         assert_eq!(err.var, "DATABASE_URL");
         assert!(validate_database_url("postgres://").is_err());
+    }
+
+    #[test]
+    fn sizes_read_as_bytes_or_with_a_binary_suffix() {
+        assert_eq!(parse_size("1048576"), Some(1 << 20));
+        assert_eq!(parse_size("500M"), Some(500 << 20));
+        assert_eq!(parse_size(" 2 GiB "), Some(2 << 30));
+        assert_eq!(parse_size("4g"), Some(4 << 30));
+        assert_eq!(parse_size("12 parsecs"), None);
+        assert_eq!(parse_size("-1"), None);
+        assert_eq!(parse_size("99999999999T"), None, "overflow");
     }
 
     #[test]

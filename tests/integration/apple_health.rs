@@ -3,12 +3,17 @@
 //! steps not added together; the blood-pressure copies counted once; a night from the watch's
 //! stages; importing again changes nothing; a cut-off or foreign file fails with a clear
 //! message and leaves earlier data untouched; and the upload from the Connections page.
+//! Limits: an export over the XML cap or the record cap fails clearly before anything is
+//! written, an upload over the person's quota is refused, and two uploads at once make one
+//! import.
 
 use std::io::Write;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use vitasync::apple_health::import::{self, repo, ImportError};
+use vitasync::apple_health::import::{self, repo, ImportError, Limits};
+use vitasync::apple_health::server_fns::ImportsView;
+use vitasync::platform::config::Config;
 use vitasync::with_db;
 
 use crate::both_backends;
@@ -60,6 +65,15 @@ async fn import_bytes(
     user: &(String, String),
     bytes: &[u8],
 ) -> Result<import::Report, ImportError> {
+    import_within(app, user, bytes, Limits::default()).await
+}
+
+async fn import_within(
+    app: &TestApp,
+    user: &(String, String),
+    bytes: &[u8],
+    limits: Limits,
+) -> Result<import::Report, ImportError> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("upload");
     std::fs::write(&path, bytes).unwrap();
@@ -72,7 +86,7 @@ async fn import_bytes(
     )
     .await
     .unwrap();
-    import::run(app.db(), &id, &user.0, &user.1, &path).await
+    import::run_with(app.db(), &id, &user.0, &user.1, &path, limits).await
 }
 
 /// Every stored reading and session of the import, as text, in order.
@@ -235,17 +249,46 @@ fn multipart(file_name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn upload(client: &crate::harness::Client, file_name: &str, bytes: &[u8]) -> String {
+fn upload_request(file_name: &str, bytes: &[u8]) -> Request<Body> {
     let (content_type, body) = multipart(file_name, bytes);
-    let req = Request::post("/imports/apple-health")
+    Request::post("/imports/apple-health")
         .header(header::HOST, "localhost")
         .header(header::ORIGIN, "http://localhost")
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(body))
-        .unwrap();
-    let res = client.send(req).await;
+        .unwrap()
+}
+
+async fn upload(client: &crate::harness::Client, file_name: &str, bytes: &[u8]) -> String {
+    let res = client.send(upload_request(file_name, bytes)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     res.header("location").unwrap()
+}
+
+/// The Connections page's import list once nothing runs.
+async fn settled(client: &crate::harness::Client) -> ImportsView {
+    for _ in 0..100 {
+        let v: ImportsView = client.call("imports/list", &[]).await.unwrap();
+        if !v.busy {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the import did not finish");
+}
+
+/// Uploaded files still in the data directory (each is removed once its import ends).
+async fn uploads_left(app: &TestApp) -> usize {
+    let dir = app.state.config.data_dir.join("imports");
+    let mut left = usize::MAX;
+    for _ in 0..50 {
+        left = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    left
 }
 
 both_backends!(
@@ -317,5 +360,165 @@ both_backends!(
             .contains("import_error=session"));
         let imports: i64 = with_db!(app.db(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM health_imports").fetch_one(pool).await).unwrap();
         assert_eq!(imports, 1);
+    }
+);
+
+/// The fixture padded to `size` bytes of XML with elements the importer skips (a zip of it
+/// stays a few kilobytes).
+fn padded(size: usize) -> Vec<u8> {
+    let xml = String::from_utf8(fixture()).unwrap();
+    let end = xml.rfind("</HealthData>").unwrap();
+    let mut out = String::with_capacity(size + xml.len());
+    out.push_str(&xml[..end]);
+    while out.len() < size {
+        out.push_str(
+            " <ActivitySummary dateComponents=\"2026-11-20\" activeEnergyBurned=\"512\"/>\n",
+        );
+    }
+    out.push_str(&xml[end..]);
+    out.into_bytes()
+}
+
+const SMALL_XML_CAP: u64 = 64 * 1024;
+
+fn small_xml_cap(c: &mut Config) {
+    c.imports.max_xml_bytes = SMALL_XML_CAP;
+}
+
+both_backends!(
+    an_export_over_the_xml_cap_fails_clearly_and_writes_nothing,
+    with small_xml_cap,
+    |app: TestApp| async move {
+        let client = app
+            .setup_owner("ana@example.com", "correct horse battery")
+            .await;
+        let xml = padded(2 * 1024 * 1024);
+        let zip = zipped(&xml, "export.xml");
+        assert!(zip.len() < 64 * 1024, "a small zip: {} bytes", zip.len());
+        // Zipped (the size the zip declares is over the cap) and as plain XML (counted as read).
+        for (name, bytes) in [("export.zip", zip), ("export.xml", xml)] {
+            assert_eq!(
+                upload(&client, name, &bytes).await,
+                "/connections#apple-health"
+            );
+            let view = settled(&client).await;
+            let i = &view.imports[0];
+            assert_eq!((i.file_name.as_str(), i.status.as_str()), (name, "failed"));
+            let error = i.error.as_deref().unwrap_or_default();
+            assert!(
+                error.contains("too large to import")
+                    && error.contains("65.5 KB")
+                    && error.contains("VITASYNC_IMPORT_MAX_XML_BYTES"),
+                "{error}"
+            );
+            assert_eq!(snapshot(&app).await, (vec![], vec![]), "nothing written");
+            assert_eq!(uploads_left(&app).await, 0, "the upload is removed");
+        }
+    }
+);
+
+fn few_records(c: &mut Config) {
+    c.imports.max_records = 10;
+}
+
+both_backends!(
+    an_export_over_the_record_cap_fails_clearly_and_writes_nothing,
+    with few_records,
+    |app: TestApp| async move {
+        let user = owner(&app).await;
+        let limits = Limits::from(&app.state.config.imports);
+        let err = import_within(&app, &user, &fixture(), limits)
+            .await
+            .unwrap_err();
+        let ImportError::File(message) = err else {
+            panic!("{err:?}")
+        };
+        assert!(
+            message.contains("more than 10 records")
+                && message.contains("VITASYNC_IMPORT_MAX_RECORDS"),
+            "{message}"
+        );
+        assert_eq!(snapshot(&app).await, (vec![], vec![]), "nothing written");
+        let failed: Vec<Option<String>> = with_db!(app.db(), pool => sqlx::query_scalar(
+            "SELECT error FROM health_imports WHERE status = 'failed'").fetch_all(pool).await)
+        .unwrap();
+        assert_eq!(failed, [Some(message)]);
+        // Within the cap the same file imports.
+        let limits = Limits {
+            max_records: 35,
+            ..limits
+        };
+        let report = import_within(&app, &user, &fixture(), limits).await.unwrap();
+        assert_eq!(report.records, 35);
+    }
+);
+
+fn small_quota(c: &mut Config) {
+    c.imports.user_quota_bytes = 4 * 1024;
+}
+
+both_backends!(
+    an_upload_over_the_quota_is_refused_and_removed,
+    with small_quota,
+    |app: TestApp| async move {
+        let client = app
+            .setup_owner("ana@example.com", "correct horse battery")
+            .await;
+        let xml = fixture();
+        assert!(xml.len() > 4 * 1024);
+        assert_eq!(
+            upload(&client, "export.xml", &xml).await,
+            "/connections?import_error=quota#apple-health"
+        );
+        assert_eq!(uploads_left(&app).await, 0, "the partial file is removed");
+        let view = settled(&client).await;
+        assert_eq!(view.imports.len(), 1);
+        let error = view.imports[0].error.as_deref().unwrap_or_default();
+        assert!(
+            error.contains("quota") && error.contains("VITASYNC_IMPORT_USER_QUOTA_BYTES"),
+            "{error}"
+        );
+        assert_eq!(snapshot(&app).await, (vec![], vec![]));
+        // The refused upload holds nothing: a small export goes through at once.
+        let small = b"<?xml version=\"1.0\"?>\n<HealthData locale=\"en_US\"></HealthData>\n";
+        assert_eq!(
+            upload(&client, "export.xml", small).await,
+            "/connections#apple-health"
+        );
+        assert_eq!(settled(&client).await.imports[0].status, "completed");
+    }
+);
+
+both_backends!(
+    two_uploads_at_once_make_one_import,
+    |app: TestApp| async move {
+        let client = app
+            .setup_owner("ana@example.com", "correct horse battery")
+            .await;
+        let zip = zipped(&fixture(), "export.xml");
+        let (a, b) = tokio::join!(
+            client.send(upload_request("export.zip", &zip)),
+            client.send(upload_request("export.zip", &zip)),
+        );
+        let mut answers = vec![a.header("location").unwrap(), b.header("location").unwrap()];
+        answers.sort();
+        assert_eq!(
+            answers,
+            [
+                "/connections#apple-health",
+                "/connections?import_error=busy#apple-health"
+            ]
+        );
+        let view = settled(&client).await;
+        assert_eq!(view.imports.len(), 1);
+        assert_eq!(
+            (view.imports[0].status.as_str(), view.imports[0].rows),
+            ("completed", 26)
+        );
+        let imports: i64 = with_db!(app.db(), pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM health_imports").fetch_one(pool).await)
+        .unwrap();
+        assert_eq!(imports, 1);
+        assert_eq!(uploads_left(&app).await, 0);
     }
 );

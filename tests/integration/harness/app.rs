@@ -50,6 +50,7 @@ impl TestApp {
             },
             api_rate_limit: vitasync::platform::config::DEFAULT_API_RATE_LIMIT,
             allow_private_webhooks: false,
+            imports: Default::default(),
         };
         adjust(&mut config);
         let options = leptos::config::LeptosOptions::builder()
