@@ -321,13 +321,14 @@ async fn api_key(db: &Db, command: ApiKeyCommand) -> Result<(), String> {
 }
 
 fn parse_cli_expiry(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    use crate::dates::{DateError, Day};
     let raw = raw.trim();
-    let at = if let Ok(d) = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        d.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
-    } else {
-        chrono::DateTime::parse_from_rfc3339(raw)
+    let at = match Day::parse(raw) {
+        Ok(d) => d.date().and_hms_opt(0, 0, 0).expect("midnight").and_utc(),
+        Err(DateError::Malformed) => chrono::DateTime::parse_from_rfc3339(raw)
             .map_err(|_| format!("--expires {raw:?}: use YYYY-MM-DD or an RFC 3339 time"))?
-            .with_timezone(&chrono::Utc)
+            .with_timezone(&chrono::Utc),
+        Err(e) => return Err(format!("--expires {raw:?}: {e}")),
     };
     if at <= chrono::Utc::now() {
         return Err(format!("--expires {raw:?} is not in the future"));
@@ -448,10 +449,16 @@ async fn import(config: &Config, command: ImportCommand) -> Result<(), String> {
             )
             .await
             .map_err(|e| e.to_string())?;
-            let report =
-                crate::apple_health::import::run(&db, &id, &person.id, &person.timezone, &file)
-                    .await
-                    .map_err(|e| format!("import failed: {e}"))?;
+            let report = crate::apple_health::import::run_with(
+                &db,
+                &id,
+                &person.id,
+                &person.timezone,
+                &file,
+                (&config.imports).into(),
+            )
+            .await
+            .map_err(|e| format!("import failed: {e}"))?;
             println!(
                 "imported {} records from {} ({:.1} MB) for {user} in {:.1} s: {} readings and sessions written, {:.0} records/s; peak memory {}",
                 report.records,

@@ -18,6 +18,7 @@ pub mod apple_health;
 pub mod auth;
 pub mod connections;
 pub mod dashboard;
+pub mod dates;
 pub mod error;
 pub mod goals;
 pub mod habits;

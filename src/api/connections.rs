@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::auth::ApiCaller;
 use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::{ApiJson, ApiQuery};
-use super::pagination::{Page, PageParams};
+use super::pagination::{bounded_moment, Page, PageParams};
 use crate::api_keys::Scope;
 use crate::connections::flow::{self, FlowError, Problem, Starter};
 use crate::connections::monitor::{self, JobFilter, JobView};
@@ -309,7 +309,7 @@ pub async fn list_jobs(
         cursor: q.cursor.clone(),
     };
     let limit = page.limit()?;
-    let before: Option<(DateTime<Utc>, String)> = page.cursor()?;
+    let before = page.time_cursor()?;
     let status = match q.status.as_deref() {
         None => None,
         Some(s) => Some(JobStatus::parse(s).ok_or_else(|| {
@@ -323,7 +323,7 @@ pub async fn list_jobs(
         user_id: q.user_id,
         provider_id: q.provider_id,
         status,
-        since: q.since,
+        since: bounded_moment("since", q.since)?,
         before,
     };
     let rows = monitor::list(&state.db, &caller.workspace_id, &filter, limit + 1).await?;

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use super::auth::ApiCaller;
 use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::ApiQuery;
-use super::pagination::{far_future, Page, PageParams};
+use super::pagination::{bounded_moment, far_future, Page, PageParams};
 use crate::api_keys::Scope;
 use crate::health::repo::{self, EventFilter, EventRow, RecordRow};
 use crate::platform::db::seek::TimeSeek;
@@ -148,8 +148,8 @@ pub async fn list_events(
         provider_id: q.provider_id.as_deref().unwrap_or(""),
     };
     let seek = TimeSeek {
-        from: q.from.unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
-        to: q.to.unwrap_or_else(far_future),
+        from: bounded_moment("from", q.from)?.unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
+        to: bounded_moment("to", q.to)?.unwrap_or_else(far_future),
         before_at,
         before_id,
         fetch: limit + 1,

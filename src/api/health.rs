@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -15,6 +15,7 @@ use super::error::{ApiError, Detail, ErrorEnvelope};
 use super::extract::{ApiJson, ApiQuery};
 use super::pagination::{Page, PageParams};
 use crate::api_keys::Scope;
+use crate::dates::Day;
 use crate::health::catalogue;
 use crate::health::ingest::{self, Batch, IngestError, PointInput, Source};
 use crate::health::repo::{self, RollupKey, RollupRow};
@@ -70,9 +71,11 @@ pub struct HealthQuery {
     /// Only this metric (`steps`, `heart_rate`, …).
     pub metric_type: Option<String>,
     /// First day (YYYY-MM-DD, the user's local date); default 30 days before `to`.
-    pub from: Option<NaiveDate>,
+    #[param(value_type = Option<NaiveDate>)]
+    pub from: Option<Day>,
     /// Last day, inclusive; default the user's today.
-    pub to: Option<NaiveDate>,
+    #[param(value_type = Option<NaiveDate>)]
+    pub to: Option<Day>,
     /// Only this provider's data.
     pub provider_id: Option<String>,
     /// 1 to 500, default 50.
@@ -101,7 +104,8 @@ pub async fn daily_summaries(
         cursor: q.cursor.clone(),
     };
     let limit = page.limit()?;
-    let after: Option<RollupKey> = page.cursor()?;
+    // A cursor's day is bounded like any other day a client sends.
+    let after: Option<(Day, String, String)> = page.cursor()?;
     let mut problems = Vec::new();
     let metric = match q.metric_type.as_deref() {
         Some(m) => match catalogue::metric(m) {
@@ -117,11 +121,13 @@ pub async fn daily_summaries(
         None => None,
     };
     let tz: chrono_tz::Tz = user.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let to = q.to.unwrap_or_else(|| crate::health::local_time::today(tz));
-    let from = q.from.unwrap_or(to - Duration::days(30));
+    // Bounded days (1900–2200): the default span and the seek position below are real dates.
+    let today = Day::clamped(crate::health::local_time::today(tz));
+    let to = q.to.unwrap_or(today);
+    let from = q.from.unwrap_or(to.saturating_add_days(-30));
     if from > to {
         problems.push(Detail::field("from", "Use a day on or before `to`."));
-    } else if (to - from).num_days() > 3660 {
+    } else if to.days_since(from) > 3660 {
         problems.push(Detail::field(
             "from",
             "Ask for at most ten years at a time.",
@@ -131,7 +137,10 @@ pub async fn daily_summaries(
         return Err(ApiError::bad_query(problems));
     }
     // Without a cursor, seek from before the first day.
-    let after = after.unwrap_or((from - Duration::days(1), String::new(), String::new()));
+    let after: RollupKey = match after {
+        Some((day, m, p)) => (day.date(), m, p),
+        None => (from.previous(), String::new(), String::new()),
+    };
     let rows = repo::rollups(
         &state.db,
         &user.id,
@@ -139,7 +148,7 @@ pub async fn daily_summaries(
             metric.as_deref().unwrap_or(""),
             q.provider_id.as_deref().unwrap_or(""),
         ),
-        (from, to),
+        (from.date(), to.date()),
         after,
         limit + 1,
     )

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, Detail};
+use crate::dates::instant_in_bounds;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -43,9 +44,18 @@ impl PageParams {
     /// strictly older than it are next); the first page starts after every row.
     pub fn time_seek(&self) -> Result<(i64, DateTime<Utc>, String), ApiError> {
         let limit = self.limit()?;
-        let before: Option<(DateTime<Utc>, String)> = self.cursor()?;
+        let before = self.time_cursor()?;
         let (at, id) = before.unwrap_or_else(|| (far_future(), String::new()));
         Ok((limit, at, id))
+    }
+
+    /// A decoded `(time, id)` cursor, its time within the years a client may send (a forged
+    /// cursor is refused like a malformed one).
+    pub fn time_cursor(&self) -> Result<Option<(DateTime<Utc>, String)>, ApiError> {
+        match self.cursor::<(DateTime<Utc>, String)>()? {
+            Some((at, _)) if !instant_in_bounds(&at) => Err(foreign_cursor()),
+            other => Ok(other),
+        }
     }
 
     /// The decoded cursor, if any.
@@ -58,12 +68,29 @@ impl PageParams {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .map(Some)
-            .ok_or_else(|| {
-                ApiError::bad_query(vec![Detail::field(
-                    "cursor",
-                    "This cursor is not one we issued; pass pagination.nextCursor unchanged.",
-                )])
-            })
+            .ok_or_else(foreign_cursor)
+    }
+}
+
+fn foreign_cursor() -> ApiError {
+    ApiError::bad_query(vec![Detail::field(
+        "cursor",
+        "This cursor is not one we issued; pass pagination.nextCursor unchanged.",
+    )])
+}
+
+/// A moment from the query string (`from`, `to`, `since`), which must fall within the years a
+/// date may (1900–2200) so that both databases can compare with it.
+pub fn bounded_moment(
+    field: &str,
+    at: Option<DateTime<Utc>>,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    match at {
+        Some(at) if !instant_in_bounds(&at) => Err(ApiError::bad_query(vec![Detail::field(
+            field,
+            "Use a moment between 1900-01-01T00:00:00Z and 2200-12-31T23:59:59Z.",
+        )])),
+        other => Ok(other),
     }
 }
 
@@ -158,6 +185,25 @@ mod tests {
             cursor: Some("%%%".into()),
         };
         assert_eq!(bad.cursor::<String>().unwrap_err().status, 400);
+    }
+
+    #[test]
+    fn cursors_and_moments_beyond_the_years_of_dates_are_refused() {
+        let forged = PageParams {
+            limit: None,
+            cursor: Some(encode_cursor(&(DateTime::<Utc>::MIN_UTC, "x".to_string()))),
+        };
+        assert_eq!(forged.time_seek().unwrap_err().status, 400);
+        let now = Utc::now();
+        let ours = PageParams {
+            limit: None,
+            cursor: Some(encode_cursor(&(now, "x".to_string()))),
+        };
+        assert_eq!(ours.time_seek().unwrap().1, now);
+        assert_eq!(bounded_moment("from", Some(now)).unwrap(), Some(now));
+        assert_eq!(bounded_moment("from", None).unwrap(), None);
+        let far = bounded_moment("to", Some(DateTime::<Utc>::MAX_UTC)).unwrap_err();
+        assert_eq!(far.details[0].field.as_deref(), Some("to"));
     }
 
     #[test]

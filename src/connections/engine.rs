@@ -130,7 +130,12 @@ impl Engine {
             return self.request_sync(conn, now).await;
         };
         let horizon = now - Duration::days(self.registry.backfill_days(&conn.provider_id));
-        let named = since.unwrap_or(now - Duration::days(3)) - Duration::days(1);
+        // `since` comes from a provider's notification: a moment near chrono's limits stops at
+        // the horizon instead of overflowing.
+        let named = since
+            .unwrap_or(now - Duration::days(3))
+            .checked_sub_signed(Duration::days(1))
+            .unwrap_or(horizon);
         let start = (cursor - Duration::hours(OVERLAP_HOURS))
             .min(named)
             .max(horizon);

@@ -82,7 +82,14 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-fn state_cookie(state: &AppState, provider_id: &str, value: &str, max_age: i64) -> HeaderValue {
+/// The OAuth state cookie of a provider; `None` when the path segment cannot name a cookie (the
+/// callback route answers any segment, such as `%0A`, before the provider is known).
+fn state_cookie(
+    state: &AppState,
+    provider_id: &str,
+    value: &str,
+    max_age: i64,
+) -> Option<HeaderValue> {
     let secure = if state.config.secure_cookies {
         "; Secure"
     } else {
@@ -92,7 +99,7 @@ fn state_cookie(state: &AppState, provider_id: &str, value: &str, max_age: i64) 
         "{}={value}; Path=/connections/{provider_id}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
         oauth_state::cookie_name(provider_id)
     );
-    HeaderValue::from_str(&cookie).expect("cookie is ASCII")
+    HeaderValue::from_str(&cookie).ok()
 }
 
 pub async fn connect(
@@ -130,15 +137,10 @@ pub async fn connect(
     };
     let mut res = see_other(&started.location());
     if let Some(browser_value) = &started.browser_value {
-        res.headers_mut().insert(
-            header::SET_COOKIE,
-            state_cookie(
-                &state,
-                &provider_id,
-                browser_value,
-                oauth_state::LIFETIME_MINUTES * 60,
-            ),
-        );
+        let max_age = oauth_state::LIFETIME_MINUTES * 60;
+        if let Some(cookie) = state_cookie(&state, &provider_id, browser_value, max_age) {
+            res.headers_mut().insert(header::SET_COOKIE, cookie);
+        }
     }
     res
 }
@@ -151,11 +153,17 @@ pub async fn callback(
     headers: HeaderMap,
 ) -> Response {
     let mut res = finish_callback(&state, auth.map(|a| a.0), &provider_id, &q, &headers).await;
-    // The state cookie has done its job either way.
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        state_cookie(&state, &provider_id, "", 0),
-    );
+    // The state cookie has done its job either way. Only a known provider's path holds one: an
+    // unknown or malformed segment (`%0A`) is answered without touching cookies.
+    let known = state.engine().registry.get(&provider_id).is_some();
+    let cleared = if known {
+        state_cookie(&state, &provider_id, "", 0)
+    } else {
+        None
+    };
+    if let Some(cookie) = cleared {
+        res.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
     res
 }
 

@@ -8,11 +8,12 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::grants;
+use crate::dates::Day;
 use crate::health::{demo, local_time};
 use crate::platform::state::AppState;
 use crate::with_db;
@@ -118,8 +119,9 @@ pub async fn data(
     let now = Utc::now();
     let last_day = local_time::local_date(end.min(now), tz);
     let first_day = match q.get("cursor") {
-        Some(c) => match NaiveDate::parse_from_str(c, "%Y-%m-%d") {
-            Ok(d) => d,
+        // A bounded day, so a page's last day and the next cursor are real dates.
+        Some(c) => match Day::parse(c) {
+            Ok(d) => d.date(),
             Err(_) => {
                 return error(
                     StatusCode::BAD_REQUEST,

@@ -174,9 +174,12 @@ pub async fn get_habit(
             (1, format!("{when}: missed"))
         }
     };
-    let month_day = form::query_date(month.as_deref())
-        .unwrap_or(today)
-        .min(today);
+    // A month from the query (bounded, so its grid's arithmetic is safe); a later one than
+    // today's shows today's.
+    let this_month = crate::dates::Day::clamped(today).month();
+    let shown = form::query_month(month.as_deref())
+        .unwrap_or(this_month)
+        .min(this_month);
     let year = year
         .filter(|y| (1900..=today.year()).contains(y))
         .unwrap_or(today.year());
@@ -186,7 +189,7 @@ pub async fn get_habit(
         card: card(&h, &done, today, tz),
         frequency: h.frequency.clone(),
         target_days: h.target_days.0.clone(),
-        month: calendar::month(month_day, today, describe),
+        month: calendar::month(shown, today, describe),
         year,
         year_rows,
         year_done,

@@ -106,7 +106,7 @@ pub async fn list_journal(
         &auth.user.id,
         &q,
         &tag,
-        date,
+        date.map(crate::dates::Day::date),
         PAGE_SIZE + 1,
         (page as i64 - 1) * PAGE_SIZE,
     )
@@ -157,10 +157,12 @@ pub async fn list_journal(
     tags.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     tags.truncate(20);
     let count_on = |d: NaiveDate| all.iter().filter(|r| r.2 == d).count();
-    let month_day = form::query_date(month.as_deref())
-        .or(date)
-        .unwrap_or(today)
-        .min(today);
+    // The calendar's month: asked for, or the filtered day's; never later than today's.
+    let this_month = crate::dates::Day::clamped(today).month();
+    let shown = form::query_month(month.as_deref())
+        .or_else(|| date.map(|d| d.month()))
+        .unwrap_or(this_month)
+        .min(this_month);
     Ok(JournalView {
         entries,
         page,
@@ -170,7 +172,7 @@ pub async fn list_journal(
         q,
         tag,
         date: date.map(|d| d.to_string()).unwrap_or_default(),
-        calendar: calendar::month(month_day, today, |d| match count_on(d) {
+        calendar: calendar::month(shown, today, |d| match count_on(d) {
             0 => (0, format!("{}: no entry", d.format("%-d %B"))),
             1 => (1, format!("{}: 1 entry", d.format("%-d %B"))),
             n => (2, format!("{}: {n} entries", d.format("%-d %B"))),

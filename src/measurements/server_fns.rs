@@ -133,17 +133,30 @@ fn when(
     time: &str,
     tz: chrono_tz::Tz,
 ) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-    use chrono::{NaiveDate, NaiveTime, TimeZone};
+    use chrono::{NaiveTime, TimeZone};
+
+    use crate::dates::{DateError, Day};
     let now = chrono::Utc::now();
     let (date, time) = (date.trim(), time.trim());
     if date.is_empty() && time.is_empty() {
         return Ok(now);
     }
+    // A bounded day: the instant worked out from it is always a real one.
     let d = if date.is_empty() {
         local_time::today(tz)
     } else {
-        NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("date", "Use a date like 2025-06-30."))?
+        Day::parse(date)
+            .map_err(|e| {
+                AppError::invalid(
+                    "date",
+                    match e {
+                        DateError::TooLate => "That moment is in the future.",
+                        DateError::TooEarly => "That date is too far in the past.",
+                        DateError::Malformed => e.form_message(),
+                    },
+                )
+            })?
+            .date()
     };
     let t = if time.is_empty() {
         NaiveTime::from_hms_opt(12, 0, 0).expect("noon")

@@ -1,8 +1,10 @@
 //! Calendar grids the server fills and the pages draw: a month (weeks, Monday first) and a year
 //! in pixels (one row per month, one cell per day).
 
-use chrono::{Datelike, Duration, Months, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+use crate::dates;
 
 /// One day in a month grid.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,25 +26,27 @@ pub struct DayCell {
 pub struct Month {
     /// "June 2025".
     pub title: String,
-    /// First day of this, the previous and the next month (`None` after the current month).
+    /// First day of this, the previous and the next month (`None` before 1900 and after the
+    /// current month).
     pub first: String,
-    pub prev: String,
+    pub prev: Option<String>,
     pub next: Option<String>,
     pub weeks: Vec<Vec<DayCell>>,
 }
 
-/// The month holding `any_day`, with `describe` giving each day's level and label.
+/// The month `shown`, with `describe` giving each day's level and label. A bounded month keeps
+/// the grid's days (a few either side of it) real dates.
 pub fn month(
-    any_day: NaiveDate,
+    shown: dates::Month,
     today: NaiveDate,
     describe: impl Fn(NaiveDate) -> (u8, String),
 ) -> Month {
-    let first = any_day.with_day(1).expect("day 1");
-    let next = first + Months::new(1);
+    let first = shown.first_day().date();
+    let after = shown.last_day().next();
     let start = first - Duration::days(first.weekday().num_days_from_monday().into());
     let mut weeks = Vec::new();
     let mut d = start;
-    while d < next {
+    while d < after {
         let week = (0..7)
             .map(|i| {
                 let date = d + Duration::days(i);
@@ -64,8 +68,12 @@ pub fn month(
     Month {
         title: first.format("%B %Y").to_string(),
         first: first.to_string(),
-        prev: (first - Months::new(1)).to_string(),
-        next: (next <= today).then(|| next.to_string()),
+        prev: shown.previous().map(|p| p.first_day().to_string()),
+        next: shown
+            .next()
+            .map(|n| n.first_day())
+            .filter(|n| n.date() <= today)
+            .map(|n| n.to_string()),
         weeks,
     }
 }
@@ -125,7 +133,7 @@ mod tests {
 
     #[test]
     fn a_month_grid_starts_on_monday_and_covers_every_day() {
-        let m = month(day("2024-02-15"), day("2024-03-10"), |_| (0, String::new()));
+        let m = month(feb_2024(), day("2024-03-10"), |_| (0, String::new()));
         assert_eq!(m.title, "February 2024");
         assert_eq!(m.weeks[0][0].date, "2024-01-29");
         let in_month: Vec<u32> = m
@@ -137,8 +145,34 @@ mod tests {
             .collect();
         assert_eq!(in_month.len(), 29);
         assert_eq!(m.next.as_deref(), Some("2024-03-01"));
-        let current = month(day("2024-03-10"), day("2024-03-10"), |_| (0, String::new()));
+        assert_eq!(m.prev.as_deref(), Some("2024-01-01"));
+        let march = dates::Month::parse("2024-03").unwrap();
+        let current = month(march, day("2024-03-10"), |_| (0, String::new()));
         assert_eq!(current.next, None);
+    }
+
+    fn feb_2024() -> dates::Month {
+        dates::Month::parse("2024-02").unwrap()
+    }
+
+    fn blank(shown: dates::Month, today: &str) -> Month {
+        month(shown, day(today), |_| (0, String::new()))
+    }
+
+    #[test]
+    fn the_first_and_the_last_months_have_whole_grids() {
+        let first = blank(dates::Month::FIRST, "2025-06-30");
+        assert_eq!(first.title, "January 1900");
+        assert_eq!(first.prev, None);
+        assert_eq!(first.next.as_deref(), Some("1900-02-01"));
+        // 1 January 1900 was a Monday.
+        assert_eq!(first.weeks[0][0].date, "1900-01-01");
+        let last = blank(dates::Month::LAST, "2300-01-01");
+        assert_eq!(last.title, "December 2200");
+        assert_eq!(last.next, None);
+        assert_eq!(last.prev.as_deref(), Some("2200-11-01"));
+        let days = last.weeks.iter().flatten().filter(|c| c.in_month).count();
+        assert_eq!(days, 31);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 
+use crate::dates::{DateError, Day, Month};
 use crate::error::AppError;
 use crate::health::local_time;
 
@@ -14,10 +15,20 @@ pub fn local_date(field: &str, raw: &str, tz: Tz) -> Result<NaiveDate, AppError>
     if raw.is_empty() {
         return past_day(field, None, tz);
     }
-    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| AppError::invalid(field, "Use a date like 2025-06-30."))?;
-    past_day(field, Some(date), tz)
+    let day = Day::parse(raw).map_err(|e| {
+        AppError::invalid(
+            field,
+            match e {
+                DateError::TooLate => "That date is in the future.",
+                DateError::TooEarly => TOO_EARLY,
+                DateError::Malformed => e.form_message(),
+            },
+        )
+    })?;
+    past_day(field, Some(day.date()), tz)
 }
+
+const TOO_EARLY: &str = "That date is too far in the past.";
 
 /// A day sent as a date (the API), by the rules of [`local_date`]: absent means today.
 pub fn past_day(field: &str, day: Option<NaiveDate>, tz: Tz) -> Result<NaiveDate, AppError> {
@@ -28,20 +39,23 @@ pub fn past_day(field: &str, day: Option<NaiveDate>, tz: Tz) -> Result<NaiveDate
     if date > today {
         return Err(AppError::invalid(field, "That date is in the future."));
     }
-    if date < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid") {
-        return Err(AppError::invalid(
-            field,
-            "That date is too far in the past.",
-        ));
+    if date < Day::FIRST.date() {
+        return Err(AppError::invalid(field, TOO_EARLY));
     }
     Ok(date)
 }
 
-/// A date from a query (calendar month, filter); `None` when empty or malformed, and never
-/// more than a year ahead.
-pub fn query_date(raw: Option<&str>) -> Option<NaiveDate> {
-    let d = NaiveDate::parse_from_str(raw?.trim(), "%Y-%m-%d").ok()?;
-    (d < chrono::Utc::now().date_naive() + Duration::days(366)).then_some(d)
+/// A date from a query (a filter); `None` when empty or malformed, and never more than a year
+/// ahead.
+pub fn query_date(raw: Option<&str>) -> Option<Day> {
+    let d = Day::parse(raw?).ok()?;
+    (d.date() < chrono::Utc::now().date_naive() + Duration::days(366)).then_some(d)
+}
+
+/// The month a calendar shows, from a query: `YYYY-MM` (or a day of it, `YYYY-MM-DD`, as the
+/// calendars' own links name it); `None` when empty or malformed.
+pub fn query_month(raw: Option<&str>) -> Option<Month> {
+    Month::parse_or_day(raw?).ok()
 }
 
 /// Trimmed text of at most `max` characters; `None` when empty.
@@ -210,6 +224,31 @@ mod tests {
         assert_eq!(local_date("date", "", tz).unwrap(), local_time::today(tz));
         assert!(local_date("date", "1850-01-01", tz).is_err());
         assert!(local_date("date", "31/12/2024", tz).is_err());
+    }
+
+    #[test]
+    fn dates_at_the_edge_of_chrono_are_refused_in_words() {
+        let tz = chrono_tz::UTC;
+        for (raw, message) in [
+            ("-262143-01-02", "Use a date like 2025-06-30."),
+            ("+262142-12-31", "Use a date like 2025-06-30."),
+            ("9999-12-31", "That date is in the future."),
+            ("1899-12-31", "That date is too far in the past."),
+        ] {
+            let err = local_date("date", raw, tz).unwrap_err();
+            assert_eq!(err.for_field("date").as_deref(), Some(message), "{raw}");
+        }
+        assert_eq!(query_date(Some("-262143-01-02")), None);
+        assert_eq!(query_month(Some("-262143-01")), None);
+        assert_eq!(query_month(Some("+262142-12")), None);
+        assert_eq!(
+            query_month(Some("2025-06-01")).map(|m| m.to_string()),
+            Some("2025-06".to_string())
+        );
+        assert_eq!(
+            query_month(Some("2025-06")).map(|m| m.to_string()),
+            Some("2025-06".to_string())
+        );
     }
 
     #[test]

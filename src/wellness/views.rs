@@ -16,12 +16,15 @@ where
     F: Fn(DayCell) -> AnyView + 'static,
     N: Fn(&str) -> String + 'static,
 {
-    let prev = nav(&month.prev);
+    let prev = month.prev.as_deref().map(&nav);
     let next = month.next.as_deref().map(&nav);
     view! {
         <div class="month">
             <div class="month-head">
-                <a class="btn btn-ghost" href=prev aria-label="Previous month">"‹"</a>
+                {match prev {
+                    Some(href) => view! { <a class="btn btn-ghost" href=href aria-label="Previous month">"‹"</a> }.into_any(),
+                    None => view! { <span class="month-spacer"></span> }.into_any(),
+                }}
                 <h3 class="month-title">{month.title.clone()}</h3>
                 {match next {
                     Some(href) => view! { <a class="btn btn-ghost" href=href aria-label="Next month">"›"</a> }.into_any(),

@@ -1,11 +1,12 @@
 //! Server-side view models of the workout pages.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use serde_json::Value;
 use sqlx::types::Json;
 use sqlx::FromRow;
 
 use super::server_fns::{Lap, WorkoutDetail, WorkoutList, WorkoutRow};
+use crate::dates::Day;
 use crate::error::AppError;
 use crate::health::catalogue::format_number;
 use crate::health::charts::{self, Chart, Kind, Series};
@@ -55,12 +56,13 @@ fn pace(activity: &str, seconds: f64, meters: f64) -> Option<String> {
     ))
 }
 
-fn date_param(field: &str, v: Option<String>) -> Result<Option<NaiveDate>, AppError> {
+/// A bounded day from the query (so the instants it spans are safe to work out).
+fn date_param(field: &str, v: Option<String>) -> Result<Option<Day>, AppError> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        Some(s) => Day::parse(s)
             .map(Some)
-            .map_err(|_| AppError::invalid(field, "Use a date like 2025-06-30.")),
+            .map_err(|e| AppError::invalid(field, e.form_message())),
     }
 }
 
@@ -97,10 +99,10 @@ pub async fn list(
         .map(|a| a.trim().to_string())
         .filter(|a| !a.is_empty() && a != "all");
     let start = from_d
-        .map(|d| local_time::start_of_day(d, tz))
+        .map(|d| local_time::start_of_day(d.date(), tz))
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let end = to_d
-        .map(|d| local_time::start_of_day(d + Duration::days(1), tz))
+        .map(|d| local_time::start_of_day(d.next(), tz))
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let (start, end) = (
         start.max(DateTime::from_timestamp(0, 0).expect("epoch")),

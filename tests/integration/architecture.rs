@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// Modules under `src/` that are not features: the layers below and the edges above them.
 const NOT_FEATURES: &[&str] = &["platform", "ui", "server", "api"];
 /// What `platform/` and `ui/` may use of the crate: themselves and the shared kernel.
-const KERNEL: &[&str] = &["platform", "ui", "error", "identity", "with_db"];
+const KERNEL: &[&str] = &["platform", "ui", "error", "identity", "dates", "with_db"];
 
 fn sources(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

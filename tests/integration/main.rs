@@ -29,6 +29,7 @@ mod health_ingest;
 mod health_pages;
 mod http_basics;
 mod hydration;
+mod input_bounds;
 mod isolation;
 mod journal;
 mod measurements;

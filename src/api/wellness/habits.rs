@@ -17,6 +17,7 @@ use super::super::extract::{ApiJson, ApiQuery};
 use super::super::pagination::{Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
+use crate::dates::Day;
 use crate::habits::repo::{self, HabitRow};
 use crate::habits::server_fns::{card, create, habit_input};
 use crate::health::local_time;
@@ -73,7 +74,8 @@ pub struct NewHabit {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NewCheckIn {
     /// Today in the person's zone when absent; never a future day.
-    pub date: Option<NaiveDate>,
+    #[schema(value_type = Option<NaiveDate>)]
+    pub date: Option<Day>,
     /// Up to 500 characters.
     pub note: Option<String>,
 }

@@ -15,6 +15,7 @@ use super::super::extract::{ApiJson, ApiQuery};
 use super::super::pagination::{Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
+use crate::dates::Day;
 use crate::journal::repo::{self, EntryRow};
 use crate::journal::service::NewEntry;
 use crate::platform::db::seek::DaySeek;
@@ -77,7 +78,8 @@ pub struct NewJournalEntry {
     #[serde(default)]
     pub tags: Vec<String>,
     /// Today in the person's zone when absent; never a future day.
-    pub entry_date: Option<NaiveDate>,
+    #[schema(value_type = Option<NaiveDate>)]
+    pub entry_date: Option<Day>,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -85,9 +87,11 @@ pub struct NewJournalEntry {
 #[into_params(parameter_in = Query)]
 pub struct JournalQuery {
     /// Entries on or after this day.
-    pub from: Option<NaiveDate>,
+    #[param(value_type = Option<NaiveDate>)]
+    pub from: Option<Day>,
     /// Entries on or before this day.
-    pub to: Option<NaiveDate>,
+    #[param(value_type = Option<NaiveDate>)]
+    pub to: Option<Day>,
     /// Only entries with this tag.
     pub tag: Option<String>,
     /// 1 to 500, default 50.
@@ -116,11 +120,14 @@ pub async fn list_entries(
         cursor: q.cursor.clone(),
     };
     let limit = page.limit()?;
-    let before: Option<(NaiveDate, String)> = page.cursor()?;
-    let (before_day, before_id) = before.unwrap_or((super::LAST_DAY, String::new()));
+    // A cursor's day is bounded like any other day a client sends.
+    let before: Option<(Day, String)> = page.cursor()?;
+    let (before_day, before_id) = before
+        .map(|(d, id)| (d.date(), id))
+        .unwrap_or((super::LAST_DAY, String::new()));
     let seek = DaySeek {
-        from: q.from.unwrap_or(super::FIRST_DAY),
-        to: q.to.unwrap_or(super::LAST_DAY),
+        from: q.from.map_or(super::FIRST_DAY, Day::date),
+        to: q.to.map_or(super::LAST_DAY, Day::date),
         before_day,
         before_id,
         fetch: limit + 1,
@@ -159,7 +166,7 @@ pub async fn create_entry(
         mood_label: input.mood_label.as_deref(),
         gratitude: &input.gratitude,
         tags: &input.tags,
-        entry_date: input.entry_date,
+        entry_date: input.entry_date.map(Day::date),
     }
     .check(super::zone(&user))?;
     let id = repo::insert(&state.db, &user.id, &fields).await?;

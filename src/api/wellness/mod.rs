@@ -42,7 +42,7 @@ fn zone(user: &UserRecord) -> chrono_tz::Tz {
 }
 
 /// A moment a client says something happened: now when absent, never in the future (a few
-/// minutes of clock skew aside).
+/// minutes of clock skew aside), nor before 1900 (the first year a date may fall in).
 fn past_moment(field: &str, at: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, ApiError> {
     let now = Utc::now();
     match at {
@@ -51,6 +51,12 @@ fn past_moment(field: &str, at: Option<DateTime<Utc>>) -> Result<DateTime<Utc>, 
             Err(ApiError::validation(vec![Detail::field(
                 field,
                 "That moment is still to come.",
+            )]))
+        }
+        Some(at) if !crate::dates::instant_in_bounds(&at) => {
+            Err(ApiError::validation(vec![Detail::field(
+                field,
+                "That moment is too far in the past.",
             )]))
         }
         Some(at) => Ok(at),

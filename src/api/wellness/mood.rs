@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use super::super::auth::ApiCaller;
 use super::super::error::{ApiError, ErrorEnvelope};
 use super::super::extract::{ApiJson, ApiQuery};
-use super::super::pagination::{far_future, Page, PageParams};
+use super::super::pagination::{bounded_moment, far_future, Page, PageParams};
 use super::super::users::owned_user;
 use crate::api_keys::Scope;
 use crate::mood::repo::{self, MoodFields, MoodRow};
@@ -111,8 +111,8 @@ pub async fn list_moods(
     }
     .time_seek()?;
     let seek = TimeSeek {
-        from: q.from.unwrap_or_else(super::far_past),
-        to: q.to.unwrap_or_else(far_future),
+        from: bounded_moment("from", q.from)?.unwrap_or_else(super::far_past),
+        to: bounded_moment("to", q.to)?.unwrap_or_else(far_future),
         before_at,
         before_id,
         fetch: limit + 1,

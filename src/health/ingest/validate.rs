@@ -161,6 +161,10 @@ pub fn point(
             if end.is_some_and(|e| too_far_ahead(e, now)) {
                 return Err(err("data.endTime", "endTime is in the future.".into()));
             }
+            // The night's end names its local day: never before the readings' own first year.
+            if end.is_some_and(too_old) {
+                return Err(err("data.endTime", "endTime is before 1970.".into()));
+            }
             if let (Some(s), Some(e)) = (start, end) {
                 if e <= s || e - s > Duration::hours(24) {
                     return Err(err(

@@ -1,10 +1,11 @@
 //! The Heart page: resting heart rate and HRV trends, and one day's heart rate minute by minute
 //! with time in zones.
 
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use plotters::style::RGBColor;
 
 use super::day_label;
+use crate::dates::Day;
 use crate::error::AppError;
 use crate::health::catalogue;
 use crate::health::charts::{self, Band, Chart, Kind, Series};
@@ -54,16 +55,16 @@ pub async fn build(
     let (rhr_svg, rhr_latest) = trend(rhr);
     let (hrv_svg, hrv_latest) = trend(hrv);
 
+    // A bounded day, so the day before and after it (the page's links) are real dates.
     let day = match day.map(str::trim).filter(|d| !d.is_empty()) {
-        None => today,
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("day", "Use a date like 2025-06-30."))?,
+        None => Day::clamped(today),
+        Some(d) => Day::parse(d).map_err(|e| AppError::invalid("day", e.form_message()))?,
     };
     let samples: Vec<(DateTime<Utc>, Option<f64>, String)> = with_db!(db, pool => sqlx::query_as(
         "SELECT recorded_at, value, provider_id FROM health_metrics \
          WHERE user_id = $1 AND metric_type = 'heart_rate' AND local_date = $2 ORDER BY recorded_at")
         .bind(user_id)
-        .bind(day)
+        .bind(day.date())
         .fetch_all(pool)
         .await)?;
     // One source for the day: the preferred one among those that reported.
@@ -133,7 +134,7 @@ pub async fn build(
             })
             .collect();
         let mut c = Chart::new(
-            format!("Heart rate on {}", day.format("%-d %B %Y")),
+            format!("Heart rate on {}", day.date().format("%-d %B %Y")),
             Kind::Line,
             labels,
         );
@@ -180,9 +181,9 @@ pub async fn build(
         rhr_latest,
         hrv_latest,
         day: day.to_string(),
-        day_label: day_label(day, today),
-        prev_day: (day - Duration::days(1)).to_string(),
-        next_day: (day < today).then(|| (day + Duration::days(1)).to_string()),
+        day_label: day_label(day.date(), today),
+        prev_day: day.previous().to_string(),
+        next_day: (day.date() < today).then(|| day.next().to_string()),
         intraday_svg,
         intraday_stats,
         zones,

@@ -11,6 +11,7 @@ pub mod trends;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use crate::dates::Day;
 use crate::error::AppError;
 
 /// `?range=7|30|90|365` or `?range=custom&from=…&to=…`.
@@ -21,7 +22,8 @@ pub struct RangeQuery {
     pub to: Option<String>,
 }
 
-/// The span to show and the range key it came from.
+/// The span to show and the range key it came from. Custom dates are read as bounded
+/// [`Day`]s, so the span's arithmetic (its length, the instants it covers) is safe.
 pub fn resolve_range(
     q: &RangeQuery,
     today: NaiveDate,
@@ -29,13 +31,12 @@ pub fn resolve_range(
 ) -> Result<(NaiveDate, NaiveDate, String), AppError> {
     let key = q.range.as_deref().unwrap_or("").trim();
     if key == "custom" || (key.is_empty() && (q.from.is_some() || q.to.is_some())) {
-        let parse = |field: &str, v: Option<&String>| -> Result<NaiveDate, AppError> {
+        let parse = |field: &str, v: Option<&String>| -> Result<Day, AppError> {
             let v = v
                 .map(|s| s.trim())
                 .filter(|s| !s.is_empty())
                 .ok_or_else(|| AppError::invalid(field, "Choose a start and an end date."))?;
-            NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map_err(|_| AppError::invalid(field, "Use a date like 2025-06-30."))
+            Day::parse(v).map_err(|e| AppError::invalid(field, e.form_message()))
         };
         let from = parse("from", q.from.as_ref())?;
         let to = parse("to", q.to.as_ref())?;
@@ -45,10 +46,18 @@ pub fn resolve_range(
                 "The end date is before the start date.",
             ));
         }
-        if (to - from).num_days() > 3_660 {
+        if to.days_since(from) > 3_660 {
             return Err(AppError::invalid("from", "Choose at most ten years."));
         }
-        return Ok((from, to.min(today + Duration::days(1)), "custom".into()));
+        // Nothing is recorded after tomorrow (anywhere on Earth): the span stops there.
+        let last = to.date().min(today + Duration::days(1));
+        if from.date() > last {
+            return Err(AppError::invalid(
+                "from",
+                "Choose a start date no later than today.",
+            ));
+        }
+        return Ok((from.date(), last, "custom".into()));
     }
     let days: u32 = match key {
         "" => default,
@@ -163,6 +172,22 @@ mod tests {
             ..Default::default()
         };
         assert!(resolve_range(&q, today, 30).is_err());
+        // Dates at chrono's edges are refused in words, never computed with.
+        for (from, to, field) in [
+            ("%2B262142-12-31", "2025-06-01", "from"),
+            ("+262142-12-31", "+262142-12-31", "from"),
+            ("2025-06-01", "-262143-01-02", "to"),
+            ("9999-01-01", "9999-12-31", "from"),
+            ("2100-01-01", "2100-01-31", "from"),
+        ] {
+            let q = RangeQuery {
+                range: Some("custom".into()),
+                from: Some(from.into()),
+                to: Some(to.into()),
+            };
+            let err = resolve_range(&q, today, 30).unwrap_err();
+            assert!(err.for_field(field).is_some(), "{from} {to}: {err:?}");
+        }
         assert_eq!(hours_minutes(7.5), "7 h 30 min");
         assert_eq!(when_label(today, today), "Today");
     }
