@@ -248,6 +248,28 @@ impl UserRecord {
     }
 }
 
+impl UserRecord {
+    /// A person who signs in does so with their email: an API key may not change or clear it
+    /// (that would lock them out, the instance owner included); they change it in Settings.
+    pub fn email_changeable_by(
+        &self,
+        by: Actor<'_>,
+        new: Option<&str>,
+    ) -> Result<(), &'static str> {
+        let same = match (self.email.as_deref(), new) {
+            (Some(old), Some(new)) => old.trim().eq_ignore_ascii_case(new.trim()),
+            (None, None) => true,
+            _ => false,
+        };
+        match by {
+            Actor::ApiKey if self.can_sign_in && !same => {
+                Err("This person signs in with this email; only they change it, in their settings.")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Makes a person who signs in a member or an admin; false when there is no such person (or
 /// they have no password yet: their role comes with their invitation).
 pub async fn set_role(

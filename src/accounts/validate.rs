@@ -2,6 +2,9 @@
 
 use crate::error::AppError;
 
+/// The longest email address (RFC 5321's path limit less its brackets).
+pub const MAX_EMAIL_LEN: usize = 254;
+
 /// Trims and lower-cases an email address and checks its shape.
 pub fn email(field: &str, raw: &str) -> Result<String, AppError> {
     let email = raw.trim().to_lowercase();
@@ -18,7 +21,7 @@ pub fn email(field: &str, raw: &str) -> Result<String, AppError> {
     if email.is_empty() {
         return Err(AppError::invalid(field, "Enter an email address."));
     }
-    if !shaped || email.len() > 254 || email.chars().any(char::is_whitespace) {
+    if !shaped || email.len() > MAX_EMAIL_LEN || email.chars().any(char::is_whitespace) {
         return Err(AppError::invalid(
             field,
             "Enter an email address like name@example.com.",

@@ -83,6 +83,8 @@ pub struct ApiCaller {
     pub key_id: String,
     pub workspace_id: WorkspaceId,
     pub scopes: Vec<Scope>,
+    /// When the calling key stops working (what it creates may not outlive it).
+    pub expires_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl ApiCaller {
@@ -149,6 +151,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             key_id: key.id,
             workspace_id: WorkspaceId::new(key.workspace_id),
             scopes: key.scopes.0,
+            expires_at: key.expires_at,
         })
     }
 }

@@ -71,7 +71,8 @@ pub struct NewApiKey {
     pub name: String,
     /// At least one of `read`, `write`, `admin` (`admin` includes `write`, which includes `read`).
     pub scopes: Vec<Scope>,
-    /// When the key stops working; must be in the future. Omit for a key that never expires.
+    /// When the key stops working: in the future, and no later than the calling key's expiry.
+    /// Omit for a key that never expires (only a key that never expires can create one).
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -132,6 +133,18 @@ pub async fn create_key(
     }
     if body.expires_at.is_some_and(|e| e <= Utc::now()) {
         problems.push(Detail::field("expiresAt", "Choose a moment in the future."));
+    }
+    // A key cannot hand out more time than it has.
+    if let Some(limit) = caller.expires_at {
+        if body.expires_at.is_none_or(|e| e > limit) {
+            problems.push(Detail::field(
+                "expiresAt",
+                format!(
+                    "This key expires at {}; the keys it creates must expire by then too.",
+                    limit.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                ),
+            ));
+        }
     }
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));

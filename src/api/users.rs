@@ -250,7 +250,7 @@ pub async fn get_user_by_external_id(
     responses(
         (status = 200, description = "The changed user", body = User),
         (status = 404, description = "No such user in this workspace", body = ErrorEnvelope),
-        (status = 409, description = "The externalId is taken", body = ErrorEnvelope),
+        (status = 409, description = "The externalId is taken, or the email is the one a person signs in with", body = ErrorEnvelope),
         (status = 422, description = "Invalid fields", body = ErrorEnvelope),
     ))]
 pub async fn update_user(
@@ -261,9 +261,23 @@ pub async fn update_user(
 ) -> Result<Json<User>, ApiError> {
     caller.require(Scope::Write)?;
     let current = owned_user(&state, &caller, &id).await?;
+    let email = match body.email {
+        Some(new) => {
+            current
+                .email_changeable_by(directory::Actor::ApiKey, new.as_deref())
+                .map_err(ApiError::conflict)?;
+            // The address someone signs in with keeps its spelling.
+            if current.can_sign_in {
+                current.email
+            } else {
+                new
+            }
+        }
+        None => current.email,
+    };
     let fields = validate_fields(
         body.external_id.unwrap_or(current.external_id),
-        body.email.unwrap_or(current.email),
+        email,
         body.display_name.unwrap_or(current.display_name),
         Some(body.timezone.unwrap_or(current.timezone)),
         Some(body.metadata.unwrap_or(current.metadata.0)),

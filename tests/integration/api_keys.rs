@@ -345,3 +345,37 @@ async fn the_command_line_creates_and_revokes_keys() {
     let twice = run(&["api-key", "revoke", &raw[..16]]);
     assert!(String::from_utf8_lossy(&twice.stderr).contains("already revoked"));
 }
+
+both_backends!(
+    an_expiring_key_cannot_mint_keys_that_outlive_it,
+    |app: TestApp| async move {
+        let (ws, _) = app.workspace("Acme").await;
+        let limit = chrono::Utc::now() + chrono::Duration::days(7);
+        let scopes = vitasync::api_keys::Scope::parse_list("admin").unwrap();
+        let (_, admin) =
+            vitasync::api_keys::repo::create(app.db(), &ws, "contractor", &scopes, Some(limit))
+                .await
+                .unwrap();
+        let later = (limit + chrono::Duration::days(1)).to_rfc3339();
+        for body in [
+            json!({"name": "forever", "scopes": ["admin"]}),
+            json!({"name": "longer", "scopes": ["admin"], "expiresAt": later}),
+        ] {
+            let r = app
+                .api("POST", "/v1/api-keys", Some(&admin), Some(body))
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+            assert_eq!(r.detail_fields(), ["expiresAt"]);
+        }
+        let sooner = (limit - chrono::Duration::days(1)).to_rfc3339();
+        let r = app
+            .api(
+                "POST",
+                "/v1/api-keys",
+                Some(&admin),
+                Some(json!({"name": "shorter", "scopes": ["read"], "expiresAt": sooner})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    }
+);

@@ -262,6 +262,62 @@ both_backends!(
 );
 
 both_backends!(
+    a_key_cannot_change_the_email_someone_signs_in_with,
+    |app: TestApp| async move {
+        let (ws, _) = app.workspace("Acme").await;
+        let key = app.api_key(&ws, "write").await;
+        let users = app.api("GET", "/v1/users", Some(&key), None).await;
+        let owner = users.json["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["canSignIn"] == true)
+            .expect("the workspace's admin is listed")
+            .clone();
+        let path = format!("/v1/users/{}", owner["id"].as_str().unwrap());
+        for email in [json!("attacker@evil.example"), json!(null)] {
+            let r = app
+                .api("PATCH", &path, Some(&key), Some(json!({ "email": email })))
+                .await;
+            assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.json);
+            assert_eq!(r.json["error"]["code"], "conflict", "{}", r.json);
+        }
+        // The same address (in any case) and other fields still change.
+        let same = owner["email"].as_str().unwrap().to_uppercase();
+        let r = app
+            .api(
+                "PATCH",
+                &path,
+                Some(&key),
+                Some(json!({ "email": same, "displayName": "Ada" })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        let still = app.api("GET", &path, Some(&key), None).await;
+        assert_eq!(still.json["email"], owner["email"]);
+        assert_eq!(still.json["displayName"], "Ada");
+        // A user without a password (an API-only record) keeps an editable email.
+        let made = app
+            .api(
+                "POST",
+                "/v1/users",
+                Some(&key),
+                Some(json!({"externalId": "crm-1", "email": "a@b.example"})),
+            )
+            .await;
+        let r = app
+            .api(
+                "PATCH",
+                &format!("/v1/users/{}", made.json["id"].as_str().unwrap()),
+                Some(&key),
+                Some(json!({ "email": "c@d.example" })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    }
+);
+
+both_backends!(
     pages_stay_stable_while_users_are_added,
     |app: TestApp| async move {
         let (ws, _) = app.workspace("Acme").await;
