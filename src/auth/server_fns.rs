@@ -44,6 +44,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     let ctx = RequestCtx::capture()?;
     let db = ctx.db();
     let now = chrono::Utc::now();
+    // The length first: nothing else is done with a megabyte typed into the email field.
+    if email.trim().len() > crate::accounts::validate::MAX_EMAIL_LEN {
+        return Err(AppError::invalid("email", "That is not an email address."));
+    }
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(AppError::invalid("email", "Enter your email address."));
@@ -52,28 +56,24 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         return Err(AppError::invalid("password", "Enter your password."));
     }
     let (ip, _) = ctx.client_info();
-    let account_key = throttle::account_key(&email);
-    let ip_key = throttle::ip_key(&ip);
-    if let Some(wait) =
-        throttle::locked_for(db, &[account_key.clone(), ip_key.clone()], now).await?
-    {
-        return Err(AppError::TooManyRequests(throttle::retry_message(wait)));
-    }
+    let attempt = match throttle::reserve(db, throttle::sign_in_keys(&email, &ip), now).await? {
+        Ok(attempt) => attempt,
+        Err(wait) => return Err(AppError::TooManyRequests(throttle::retry_message(wait))),
+    };
     let Some(row) = service::check_login(db, &email, password).await? else {
-        throttle::record_failure(db, &account_key, throttle::ACCOUNT_LIMIT, now).await?;
-        throttle::record_failure(db, &ip_key, throttle::IP_LIMIT, now).await?;
+        attempt.failed(db).await?;
         return Err(AppError::Invalid {
             field: None,
             message: "That email and password don't match an account.".into(),
         });
     };
+    attempt.succeeded(db).await?;
     if row.disabled_at.is_some() {
         return Err(AppError::Invalid {
             field: None,
             message: "This account is disabled. Ask your workspace admin.".into(),
         });
     }
-    throttle::clear(db, &account_key).await?;
     super::session::start(&ctx, &row.id).await?;
     ctx.redirect(&super::safe_next(next.as_deref()));
     Ok(())
@@ -108,13 +108,22 @@ pub async fn setup(
         display_name: Some(display_name),
         timezone,
     };
-    let (_, user_id) =
+    let created =
         provisioning::create_workspace_with_admin(ctx.db(), &workspace_name, None, account, true)
-            .await
-            // The name is the only workspace field on this form.
-            .map_err(|e| {
-                e.rename_field(&[("slug", "workspace_name"), ("name", "workspace_name")])
-            })?;
+            .await;
+    let user_id = match created {
+        Ok((_, user_id)) => user_id,
+        // Another setup won the race (the database allows one instance owner).
+        Err(AppError::Conflict(_)) if service::is_set_up(ctx.db()).await? => {
+            return Err(AppError::Conflict(
+                "VitaSync is already set up. Sign in instead.".into(),
+            ))
+        }
+        // The name is the only workspace field on this form.
+        Err(e) => {
+            return Err(e.rename_field(&[("slug", "workspace_name"), ("name", "workspace_name")]))
+        }
+    };
     welcome(&ctx, &user_id).await
 }
 

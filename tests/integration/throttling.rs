@@ -32,14 +32,65 @@ both_backends!(
             }
             other => panic!("expected throttling, got {other:?}"),
         }
-        // The lock is on the account: another address is refused too.
+        // The lock is on the account from that address: the owner, elsewhere, still signs in
+        // (knowing an email address is not enough to lock its owner out).
         let owner_elsewhere = app.client_from("198.51.100.7");
+        owner_elsewhere
+            .login("owner@example.com", "owner-password")
+            .await
+            .expect("the owner signs in from their own address");
+        // And the attacker's address stays locked for this account.
         assert!(matches!(
-            owner_elsewhere
-                .login("owner@example.com", "owner-password")
-                .await,
+            attacker.login("owner@example.com", "another-guess").await,
             Err(AppError::TooManyRequests(_))
         ));
+    }
+);
+
+both_backends!(
+    parallel_guesses_cannot_outrun_the_limit,
+    |app: TestApp| async move {
+        app.setup_owner("owner@example.com", "owner-password").await;
+        let attacker = app.client_from("192.0.2.77");
+        let mut tries = tokio::task::JoinSet::new();
+        for i in 0..30 {
+            let attacker = attacker.clone();
+            tries.spawn(async move {
+                attacker
+                    .login("owner@example.com", &format!("wrong-guess-{i}"))
+                    .await
+            });
+        }
+        let results = tries.join_all().await;
+        let checked = results
+            .iter()
+            .filter(|r| matches!(r, Err(AppError::Invalid { .. })))
+            .count();
+        let refused = results
+            .iter()
+            .filter(|r| matches!(r, Err(AppError::TooManyRequests(_))))
+            .count();
+        assert_eq!(checked + refused, 30, "{results:?}");
+        assert!(
+            checked <= ACCOUNT_LIMIT as usize,
+            "{checked} passwords were checked; the limit is {ACCOUNT_LIMIT}"
+        );
+    }
+);
+
+both_backends!(
+    an_overlong_email_is_refused_before_anything_else,
+    |app: TestApp| async move {
+        app.setup_owner("owner@example.com", "owner-password").await;
+        let c = app.client_from("192.0.2.78");
+        let long = format!("{}@example.com", "a".repeat(100_000));
+        match c.login(&long, "whatever").await {
+            Err(AppError::Invalid { field, message }) => {
+                assert_eq!(field.as_deref(), Some("email"));
+                assert_eq!(message, "That is not an email address.");
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
     }
 );
 
