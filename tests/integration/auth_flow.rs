@@ -328,3 +328,51 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    racing_first_run_setups_make_one_owner,
+    |app: TestApp| async move {
+        let mut setups = tokio::task::JoinSet::new();
+        for i in 0..4 {
+            let c = app.client_from(&format!("10.0.0.{}", i + 10));
+            setups.spawn(async move {
+                let (name, email) = (format!("Clinic {i}"), format!("owner{i}@example.com"));
+                c.call::<()>(
+                    "auth/setup",
+                    &[
+                        ("workspace_name", name.as_str()),
+                        ("display_name", "Owner"),
+                        ("email", email.as_str()),
+                        ("password", "owner-password"),
+                        ("timezone", "UTC"),
+                    ],
+                )
+                .await
+            });
+        }
+        let results = setups.join_all().await;
+        let won = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(won, 1, "{results:?}");
+        for lost in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert_eq!(
+                lost,
+                &vitasync::error::AppError::Conflict(
+                    "VitaSync is already set up. Sign in instead.".into()
+                )
+            );
+        }
+        let (owners, workspaces): (i64, i64) = vitasync::with_db!(app.db(), pool => async {
+            let o: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_instance_owner = true")
+                .fetch_one(pool).await?;
+            let w: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces")
+                .fetch_one(pool).await?;
+            Ok::<_, sqlx::Error>((o, w))
+        }.await)
+        .unwrap();
+        assert_eq!(
+            (owners, workspaces),
+            (1, 1),
+            "the losers left nothing behind"
+        );
+    }
+);
