@@ -101,6 +101,8 @@ impl Policy {
     pub fn client(self) -> reqwest::Client {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy from the environment would be the address checked instead of the target.
+            .no_proxy()
             .timeout(TIMEOUT)
             .connect_timeout(Duration::from_secs(10))
             .dns_resolver(Arc::new(GuardedResolver { policy: self }))
@@ -156,7 +158,9 @@ fn canonical(ip: IpAddr) -> IpAddr {
 
 fn is_link_local(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => v4.is_link_local(),
+        // 169.254.0.0/16, and Alibaba Cloud's metadata address 100.100.100.200 (inside the
+        // shared range a developer may open).
+        IpAddr::V4(v4) => v4.is_link_local() || v4 == Ipv4Addr::new(100, 100, 100, 200),
         // fe80::/10, and AWS's IPv6 metadata address fd00:ec2::254.
         IpAddr::V6(v6) => {
             (v6.segments()[0] & 0xffc0) == 0xfe80
@@ -275,6 +279,7 @@ mod tests {
             "https://[fe80::1]/",
             "https://[::ffff:169.254.169.254]/",
             "https://[fd00:ec2::254]/",
+            "https://100.100.100.200/latest/meta-data",
         ] {
             assert!(
                 matches!(STRICT.check_url(url), Err(Refused::LinkLocal(_))),
@@ -326,6 +331,47 @@ mod tests {
             .check_url_resolved("http://localhost:1/hook")
             .await
             .is_ok());
+    }
+
+    /// A proxy named in the environment (read when a client is built) would be the address the
+    /// guard checks, and the proxy would then reach any target. This test runs itself again in
+    /// a child process with the proxy variables set, and checks that the proxy saw nothing.
+    #[tokio::test]
+    async fn a_proxy_in_the_environment_is_never_used() {
+        const NAME: &str = "platform::egress::tests::a_proxy_in_the_environment_is_never_used";
+        if std::env::var_os("VITASYNC_PROXY_PROBE").is_some() {
+            let sent = STRICT
+                .client()
+                .post("https://vitasync-proxy-probe.invalid/hook")
+                .send()
+                .await;
+            assert!(sent.is_err(), "an unresolvable host cannot be reached");
+            return;
+        }
+        let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", proxy.local_addr().unwrap());
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--test-threads=1"])
+            .env("VITASYNC_PROXY_PROBE", "1")
+            .env("HTTPS_PROXY", &url)
+            .env("https_proxy", &url)
+            .env("HTTP_PROXY", &url)
+            .env("ALL_PROXY", &url)
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{report}");
+        assert!(
+            report.contains("1 passed"),
+            "the child ran the probe: {report}"
+        );
+        proxy.set_nonblocking(true).unwrap();
+        assert!(
+            proxy.accept().is_err(),
+            "the webhook client connected to the proxy"
+        );
     }
 
     #[tokio::test]

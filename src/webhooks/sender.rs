@@ -108,7 +108,7 @@ impl Sender {
             Ok(res) => {
                 let code = res.status();
                 let retry_after = retry_after_secs(res.headers(), now);
-                let text = res.text().await.unwrap_or_default();
+                let text = read_prefix(res, KEEP_BODY).await;
                 let body = (!text.is_empty()).then(|| truncate(&text, KEEP_BODY));
                 let error = (!code.is_success()).then(|| {
                     if code.is_redirection() {
@@ -221,6 +221,21 @@ fn retry_after_secs(headers: &reqwest::header::HeaderMap, now: DateTime<Utc>) ->
     }
     let at = DateTime::parse_from_rfc2822(raw).ok()?.with_timezone(&Utc);
     Some((at - now).num_seconds().max(0))
+}
+
+/// The first `max` bytes of an answer (and one more, so a longer one reads as cut), read chunk
+/// by chunk: a receiver that answers with megabytes or never ends costs no more than this.
+async fn read_prefix(mut res: reqwest::Response, max: usize) -> String {
+    let mut kept: Vec<u8> = Vec::new();
+    while kept.len() <= max {
+        match res.chunk().await {
+            Ok(Some(chunk)) => {
+                kept.extend_from_slice(&chunk[..chunk.len().min(max + 1 - kept.len())])
+            }
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&kept).into_owned()
 }
 
 fn truncate(s: &str, max: usize) -> String {

@@ -392,3 +392,60 @@ crate::both_backends!(
         assert_eq!(on.json["failingSince"], serde_json::Value::Null);
     }
 );
+
+/// A receiver that announces a 100 MB answer, sends 4 KB of it and then never finishes: the
+/// sender keeps the first 2 KB for the log and moves on instead of reading the rest.
+async fn endless_receiver() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 104857600\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&[b'a'; 4096]).await;
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            });
+        }
+    });
+    format!("http://{addr}/hooks")
+}
+
+crate::both_backends!(
+    a_huge_answer_is_read_only_as_far_as_the_log_keeps,
+    with private_targets,
+    |app: TestApp| async move {
+        let url = endless_receiver().await;
+        let (key, hook, _) = endpoint(&app, &url, json!(["user.created"])).await;
+        app.api("POST", &format!("/v1/webhooks/{hook}/test"), Some(&key), None)
+            .await;
+        let sent = sender(&app, true).run_due(Utc::now()).await.unwrap();
+        assert_eq!(sent, vec![Sent::Delivered]);
+        let log = app
+            .api(
+                "GET",
+                &format!("/v1/webhooks/{hook}/deliveries"),
+                Some(&key),
+                None,
+            )
+            .await;
+        use vitasync::webhooks::repo;
+        let ws = repo::webhook_by_id(app.db(), &hook)
+            .await
+            .unwrap()
+            .unwrap()
+            .workspace_id;
+        let id = log.json["data"][0]["id"].as_str().unwrap();
+        let row = repo::get_delivery(app.db(), &ws, &hook, id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.response_body.as_deref(),
+            Some(format!("{}…", "a".repeat(2048)).as_str())
+        );
+    }
+);
