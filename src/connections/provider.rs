@@ -253,6 +253,12 @@ pub trait Provider: Send + Sync {
         Err(super::push::PushError::NotOffered)
     }
 
+    /// The largest notification body this provider sends; anything longer is refused unread
+    /// (413). Garmin sends whole summaries (at least 10 MB accepted); Strava's are pointers.
+    fn push_body_limit(&self) -> usize {
+        super::push_routes::MAX_BODY_BYTES
+    }
+
     /// Whether a connection is useless without the account id (data that only arrives by
     /// push, routed by it): connecting then fails instead of saving a connection that never
     /// receives anything.

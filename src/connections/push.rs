@@ -110,9 +110,13 @@ pub fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, PushE
 }
 
 /// A JSON scalar (number or string) as text: provider user ids come as either.
+/// The longest account or object id taken from a notification.
+pub const MAX_ID_LEN: usize = 128;
+
 pub fn id_text(v: &serde_json::Value) -> Option<String> {
     match v {
-        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        // Providers' ids are short; a long one is not an id (and is not stored).
+        serde_json::Value::String(s) if !s.is_empty() && s.len() <= MAX_ID_LEN => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     }

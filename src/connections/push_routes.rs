@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -42,10 +42,19 @@ pub async fn receive(
     method: Method,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let Some(provider) = state.engine().registry.get(&provider_id) else {
         return error(StatusCode::NOT_FOUND, "not_found", "No such provider here.");
+    };
+    // Read no further than this provider's notifications ever reach.
+    let Ok(body) = axum::body::to_bytes(body, provider.push_body_limit()).await else {
+        tracing::warn!(provider = %provider_id, "push refused: body too large");
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            "This notification is larger than this provider sends.",
+        );
     };
     let now = Utc::now();
     let req = PushRequest {
@@ -199,7 +208,9 @@ pub mod receipts {
     /// notification is handled again: only a crash between the two leaves one behind.
     const STALE_CLAIM_MINUTES: i64 = 10;
 
-    /// Inserts the receipt; `false` when this notification was received before.
+    /// Inserts the receipt under the SHA-256 of the notice's key (keys are built from what a
+    /// provider sends, so their length is not ours to choose); `false` when this notification
+    /// was received before.
     pub async fn claim(
         db: &Db,
         id: &str,
@@ -208,6 +219,7 @@ pub mod receipts {
         now: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
         let stale = now - chrono::Duration::minutes(STALE_CLAIM_MINUTES);
+        let key = crate::platform::ids::sha256_hex(&notice.key);
         let n = with_db!(db, pool => sqlx::query(
             "INSERT INTO provider_push_receipts (id, provider_id, notice_key, account_id, outcome, received_at) \
              VALUES ($1, $2, $3, $4, 'received', $5) ON CONFLICT (provider_id, notice_key) DO UPDATE \
@@ -215,7 +227,7 @@ pub mod receipts {
              WHERE provider_push_receipts.outcome = 'received' AND provider_push_receipts.received_at < $6")
             .bind(id)
             .bind(provider_id)
-            .bind(&notice.key)
+            .bind(&key)
             .bind(&notice.account_id)
             .bind(now)
             .bind(stale)

@@ -16,6 +16,9 @@ use crate::harness::push::{
 };
 use crate::harness::{provider_mock, TestApp};
 
+/// The callback URL registered with Strava: it carries the push token.
+const STRAVA: &str = "/push/strava?token=strava-verify";
+
 crate::both_backends!(
     strava_handshake_and_events,
     with configure,
@@ -43,10 +46,22 @@ crate::both_backends!(
         let event = json!({"aspect_type": "create", "event_time": 1764400000, "object_id": 1360128428,
             "object_type": "activity", "owner_id": 134815, "subscription_id": 120475, "updates": {}})
         .to_string();
-        let r = post(&app, "/push/strava", "application/json", &[], &event).await;
+        // Strava does not sign events: the token in the registered callback URL admits them.
+        for unsigned in ["/push/strava", "/push/strava?token=guess"] {
+            let r = post(&app, unsigned, "application/json", &[], &event).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{unsigned}");
+        }
+        assert!(jobs(&app).await.is_empty(), "a forged event queues nothing");
+        let oversized = json!({"aspect_type": "update", "event_time": 1764400000, "object_id": 1,
+            "object_type": "activity", "owner_id": 134815, "subscription_id": 120475,
+            "updates": {"title": "x".repeat(1024 * 1024)}})
+        .to_string();
+        let r = post(&app, STRAVA, "application/json", &[], &oversized).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+        let r = post(&app, STRAVA, "application/json", &[], &event).await;
         assert_eq!(outcomes(&r), json!(["queued"]));
         finish_jobs(&app).await;
-        let r = post(&app, "/push/strava", "application/json", &[], &event).await;
+        let r = post(&app, STRAVA, "application/json", &[], &event).await;
         assert_eq!(outcomes(&r), json!(["duplicate"]));
         // The athlete revoked access: a sync (which finds the grant gone), never a disconnect
         // on the word of an unsigned message.
@@ -54,18 +69,12 @@ crate::both_backends!(
             "object_type": "athlete", "owner_id": 134815, "subscription_id": 120475,
             "updates": {"authorized": "false"}})
         .to_string();
-        let r = post(&app, "/push/strava", "application/json", &[], &deauth).await;
+        let r = post(&app, STRAVA, "application/json", &[], &deauth).await;
         assert_eq!(outcomes(&r), json!(["queued"]));
         assert_eq!(jobs(&app).await, vec![conn.clone(), conn.clone()]);
         let row = repo::get(app.db(), &conn).await.unwrap().unwrap();
         assert_eq!(row.status.as_str(), "active");
-        let r = post(
-            &app,
-            "/push/strava",
-            "application/json",
-            &[],
-            "{\"owner_id\":",
-        )
+        let r = post(&app, STRAVA, "application/json", &[], "{\"owner_id\":")
         .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
     }

@@ -185,7 +185,7 @@ crate::both_backends!(
             with_db!(app.db(), pool => sqlx::query(
                 "INSERT INTO provider_push_receipts (id, provider_id, notice_key, account_id, outcome, received_at) \
                  VALUES ($1, 'whoop', $2, '10129', 'received', $3)")
-                .bind(id).bind(key).bind(Utc::now() - Duration::minutes(age))
+                .bind(id).bind(vitasync::platform::ids::sha256_hex(key)).bind(Utc::now() - Duration::minutes(age))
                 .execute(pool).await.map(|_| ()))
             .unwrap();
         }

@@ -249,6 +249,10 @@ impl Provider for Strava {
         super::strava_push::receive(ep, req)
     }
 
+    fn push_body_limit(&self) -> usize {
+        super::strava_push::MAX_EVENT_BYTES
+    }
+
     fn info(&self) -> &ProviderInfo {
         &INFO
     }

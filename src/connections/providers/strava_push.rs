@@ -4,7 +4,10 @@
 //! `object_id`, `aspect_type`), so each becomes a sync with the athlete's own token and a
 //! forged one costs a read at most. A deauthorization (`authorized: "false"`) also becomes a
 //! sync, which finds the grant gone and marks the connection for reconnecting: an unsigned
-//! message alone never disconnects anyone.
+//! message alone never disconnects anyone. Because Strava does not sign events, the callback
+//! URL registered with it carries our push token (`<public URL>/push/strava?token=<token>`),
+//! and an event POST without it is refused; events are small, so bodies over
+//! [`MAX_EVENT_BYTES`] are refused unread.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -13,6 +16,9 @@ use crate::connections::provider::Endpoints;
 use crate::connections::push::{
     check_token, id_text, json_body, Notice, PushError, PushReply, PushRequest,
 };
+
+/// Strava's events are a few hundred bytes (ids, a time, and at most a title in `updates`).
+pub const MAX_EVENT_BYTES: usize = 4 * 1024;
 
 #[derive(Deserialize)]
 struct Event {
@@ -40,6 +46,7 @@ pub fn receive(ep: &Endpoints, req: &PushRequest<'_>) -> Result<PushReply, PushE
             .ok_or_else(|| PushError::Malformed("hub.challenge is missing".into()))?;
         return Ok(PushReply::Handshake(json!({ "hub.challenge": challenge })));
     }
+    check_token(Some(token), req.query.get("token").map(String::as_str))?;
     let event: Event = json_body(req.body)?;
     let (Some(owner), Some(object)) = (id_text(&event.owner_id), id_text(&event.object_id)) else {
         return Err(PushError::Malformed(
