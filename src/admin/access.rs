@@ -60,7 +60,7 @@ pub async fn invite_person(
     )
     .await?;
     tracing::info!(admin = %auth.user.id, user = %u.id, "person invited to sign in");
-    ctx.redirect(&format!("/admin/users/{}?invite={token}", u.id));
+    super::fresh_invite::keep_and_show(&ctx, &token, &format!("/admin/users/{}", u.id)).await?;
     Ok(())
 }
 

@@ -1,11 +1,11 @@
 //! The "Sign-in" card of a person's admin page: invite a person who has no password yet (the
-//! one-time link is shown once, after the redirect) or make a person who signs in a member or
+//! one-time link is shown once, after the redirect, from the session) or make a person who signs in a member or
 //! an admin.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::access::{InvitePerson, SetPersonRole};
+use super::fresh_invite::FreshInviteLink;
 use super::users::PersonDetail;
 use crate::identity::Role;
 use crate::ui::{action_error, FormError, Submit};
@@ -47,12 +47,6 @@ pub fn AccessSection(
     let invite_error = action_error(invite);
     let role_error = action_error(role);
     let p = detail.person.clone();
-    let query = use_query_map();
-    let link = move || {
-        query
-            .with(|q| q.get("invite"))
-            .map(|t| format!("{base_url}/join/{t}"))
-    };
     let is_admin = p.role == Role::Admin;
     let body = if detail.can_sign_in {
         if detail.can_change {
@@ -101,13 +95,7 @@ pub fn AccessSection(
     view! {
         <section class="card" aria-labelledby="access-title">
             <h2 id="access-title" class="card-title">"Sign-in"</h2>
-            {move || link().map(|link| view! {
-                <div class="alert alert-success" role="status">
-                    <p>"Invitation created. Send this one-time link to the person; it is shown only now."</p>
-                    <label class="sr-only" for="person-invite-link">"Invitation link"</label>
-                    <input id="person-invite-link" class="copy-field" type="text" readonly value=link/>
-                </div>
-            })}
+            <FreshInviteLink base=base_url field_id="person-invite-link"/>
             {body}
         </section>
     }

@@ -4,6 +4,7 @@
 
 pub mod access;
 mod access_section;
+pub mod fresh_invite;
 pub mod jobs;
 mod jobs_page;
 mod page;

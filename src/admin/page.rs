@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::access_section::InviteChoices;
+use super::fresh_invite::FreshInviteLink;
 use super::server_fns::{
     get_admin_overview, AdminOverview, InviteMember, RevokeInvitation, SetOpenSignup,
 };
@@ -75,22 +75,10 @@ fn InviteSection(base: String, invite: ServerAction<InviteMember>) -> impl IntoV
     let error = action_error(invite);
     let form = NodeRef::new();
     reset_on_success(invite, form);
-    let query = use_query_map();
-    let link = move || {
-        query
-            .with(|q| q.get("invite"))
-            .map(|t| format!("{base}/join/{t}"))
-    };
     view! {
         <section class="card" aria-labelledby="invite-title">
             <h2 id="invite-title" class="card-title">"Invite someone"</h2>
-            {move || link().map(|link| view! {
-                <div class="alert alert-success" role="status">
-                    <p>"Invitation created. Send this one-time link to the person; it is shown only now."</p>
-                    <label class="sr-only" for="invite-link">"Invitation link"</label>
-                    <input id="invite-link" class="copy-field" type="text" readonly value=link/>
-                </div>
-            })}
+            <FreshInviteLink base=base field_id="invite-link"/>
             <ActionForm action=invite node_ref=form attr:class="stack" attr:novalidate=true>
                 <FormError error=error/>
                 <FormField label="Email" name="email" kind="email" required=true error=field_error(error, "email")/>

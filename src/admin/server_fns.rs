@@ -120,7 +120,7 @@ pub async fn invite_member(
         chrono::Duration::days(days),
     )
     .await?;
-    ctx.redirect(&format!("/admin?invite={token}"));
+    super::fresh_invite::keep_and_show(&ctx, &token, "/admin").await?;
     Ok(())
 }
 

@@ -25,4 +25,4 @@ pub use backends::{drop_pg_database, fresh_pg_database, Backend};
 pub use client::{Case, Client, TestResponse};
 pub use data::{point, set_timezone, user_id};
 pub use provider::{provider_mock, ProviderMock};
-pub use seed::workspace_api_user;
+pub use seed::{shown_invitation, workspace_api_user};
