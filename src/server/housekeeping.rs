@@ -1,4 +1,4 @@
-//! Periodic clean-up of rows that only matter for a while: ended sessions and old throttle
+//! Periodic clean-up of rows that only matter for a while: ended and expired sessions, old throttle
 //! counters, expired invitations and OAuth states, spent demo-provider grants and old push
 //! receipts. Each feature deletes its own rows; safe on several instances at once (plain deletes).
 
@@ -9,6 +9,15 @@ use crate::platform::db::Db;
 pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
     let now = Utc::now();
     crate::auth::session::sweep(db, now).await?;
+    // The cookie sessions' own rows (tower-sessions deletes an expired one only when it is
+    // presented again).
+    use tower_sessions::session_store::ExpiredDeletion;
+    if let Err(e) = crate::platform::session_store::DbSessionStore::new(db)
+        .delete_expired()
+        .await
+    {
+        tracing::warn!(error = %e, "could not delete expired sessions");
+    }
     crate::accounts::repo::sweep_invitations(db, now - Duration::days(30)).await?;
     crate::connections::oauth_state::sweep(db, now).await?;
     crate::demo_provider::grants::sweep(db, now).await?;

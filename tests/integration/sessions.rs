@@ -171,3 +171,40 @@ async fn cookie_is_http_only_lax_and_host_prefixed_over_https() {
     );
     plain.finish().await;
 }
+
+both_backends!(
+    housekeeping_deletes_expired_cookie_sessions,
+    |app: TestApp| async move {
+        app.setup_owner("owner@example.com", "owner-password").await;
+        let other = app.client_from("10.0.0.2");
+        other
+            .login("owner@example.com", "owner-password")
+            .await
+            .unwrap();
+        let (expire, count) = match app.backend {
+            Backend::Sqlite => (
+                "UPDATE tower_sessions SET expiry_date = 1",
+                "SELECT COUNT(*) FROM tower_sessions",
+            ),
+            Backend::Postgres => (
+                "UPDATE tower_sessions.session SET expiry_date = '2000-01-01T00:00:00Z'",
+                "SELECT COUNT(*) FROM tower_sessions.session",
+            ),
+        };
+        let rows = || async {
+            vitasync::with_db!(app.db(), pool => sqlx::query_scalar::<_, i64>(count).fetch_one(pool).await)
+                .unwrap()
+        };
+        assert!(rows().await >= 2, "two people signed in");
+        vitasync::with_db!(app.db(), pool => sqlx::query(expire).execute(pool).await.map(|_| ()))
+            .unwrap();
+        vitasync::server::housekeeping::sweep(app.db())
+            .await
+            .unwrap();
+        assert_eq!(
+            rows().await,
+            0,
+            "expired sessions are deleted, not kept forever"
+        );
+    }
+);
