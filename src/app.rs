@@ -34,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="color-scheme" content="light dark"/>
-                <script inner_html=HEAD_SCRIPT></script>
+                <script nonce=leptos::nonce::use_nonce() inner_html=HEAD_SCRIPT></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

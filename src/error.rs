@@ -65,6 +65,22 @@ impl AppError {
         }
     }
 
+    /// The HTTP status a server function answers with when it fails with this error: a person's
+    /// mistake is a 4xx (and no alarm in the operator's monitoring), only our own fault a 500.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } => 422,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Internal => 500,
+            // Arguments that could not be read.
+            AppError::Transport(_) => 400,
+        }
+    }
+
     /// A message for the whole form (anything not tied to one field).
     pub fn form_message(&self) -> Option<String> {
         match self {

@@ -5,6 +5,7 @@ pub mod crypto;
 pub mod db;
 pub mod egress;
 pub mod health;
+pub mod host_check;
 pub mod ids;
 pub mod origin_check;
 pub mod password;

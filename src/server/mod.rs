@@ -4,6 +4,8 @@
 //! gracefully. It sits above every feature; `platform/` and `ui/` never import it.
 
 pub mod housekeeping;
+mod http_semantics;
+mod page_policy;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -29,6 +31,7 @@ use crate::connections::registry::Registry;
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use crate::platform::health;
+use crate::platform::host_check::host_check;
 use crate::platform::origin_check::origin_check;
 use crate::platform::session_store::DbSessionStore;
 use crate::platform::state::AppState;
@@ -97,7 +100,9 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/imports/apple-health",
             axum::routing::post(crate::apple_health::routes::upload).layer(
-                axum::extract::DefaultBodyLimit::max(crate::apple_health::routes::MAX_UPLOAD_BYTES),
+                axum::extract::DefaultBodyLimit::max(crate::apple_health::routes::body_limit(
+                    &state.config.imports,
+                )),
             ),
         )
         .route(
@@ -112,9 +117,14 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                page_policy::provide();
+            },
             move || shell(options.clone()),
         )
+        .route_layer(middleware::from_fn(http_semantics::server_fn_status))
+        .route_layer(middleware::from_fn(http_semantics::page_redirect_status))
         .route_layer(middleware::from_fn_with_state(state.clone(), origin_check))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
@@ -143,6 +153,8 @@ pub fn router(state: AppState) -> Router {
         .merge(app)
         // Static files, and the 404 page for everything else (which changes nothing).
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Only host names we know (DNS rebinding).
+        .layer(middleware::from_fn_with_state(state.clone(), host_check))
         // Pages are never framed (clickjacking), never sniffed, and their URLs (which can carry
         // one-time invitation tokens) never leak to other sites through Referer.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -157,13 +169,23 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Over https (secure cookies), browsers keep to https for a year.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            state
+                .config
+                .secure_cookies
+                .then(|| HeaderValue::from_static("max-age=31536000")),
+        ))
         // The wasm bundle shrinks to about a third over the wire (phones on mobile data).
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
-                // The path only: query strings can carry secrets (providers' push tokens).
+                // The path only (query strings can carry secrets: providers' push tokens), and
+                // invitation links' tokens cut out.
                 .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    let path = http_semantics::loggable_path(req.uri().path());
+                    tracing::info_span!("request", method = %req.method(), %path)
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )

@@ -1,0 +1,82 @@
+//! Status codes that say what happened, for every client:
+//! - a server function that fails because of what the person sent answers 4xx (not the 500
+//!   the server-function layer gives every error), and is logged at INFO/WARN;
+//! - a page that redirects while rendering (signed out, say) answers 302 to every client, not
+//!   only to browsers that send `Accept: text/html`.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderName, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+
+/// Where server functions are served.
+const SERVER_FN_PREFIX: &str = "/api/";
+/// The header the server-function layer marks its error answers with.
+const SERVER_FN_ERROR: HeaderName = HeaderName::from_static("serverfnerror");
+/// The header that asks the hydrated client to navigate instead of the browser.
+const CLIENT_REDIRECT: HeaderName = HeaderName::from_static("serverfnredirect");
+/// Error bodies are a JSON `AppError`: a message, never this long.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// Gives a failed server function the status of its error.
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let res = next.run(req).await;
+    if !path.starts_with(SERVER_FN_PREFIX)
+        || res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key(&SERVER_FN_ERROR)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        let status =
+            StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        match status.as_u16() {
+            401 | 403 | 429 => tracing::warn!(%path, %status, "refused: {err}"),
+            400..=499 => tracing::info!(%path, %status, "not done: {err}"),
+            _ => {}
+        }
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A path as it may be written to the request log: an invitation link's token is a password
+/// for whoever reads the log, so it is cut out.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/join/") {
+        Some(rest) if !rest.is_empty() => "/join/[token]".into(),
+        _ => path.into(),
+    }
+}
+
+/// Turns a page render that set `Location` into a real redirect.
+pub async fn page_redirect_status(req: Request, next: Next) -> Response {
+    let page = matches!(*req.method(), Method::GET | Method::HEAD)
+        && !req.uri().path().starts_with(SERVER_FN_PREFIX);
+    let mut res = next.run(req).await;
+    if page && res.status() == StatusCode::OK && res.headers().contains_key(header::LOCATION) {
+        *res.status_mut() = StatusCode::FOUND;
+        res.headers_mut().remove(&CLIENT_REDIRECT);
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn invitation_tokens_never_reach_the_log() {
+        assert_eq!(loggable_path("/join/s3cr3t-token"), "/join/[token]");
+        assert_eq!(loggable_path("/join/s3cr3t/x"), "/join/[token]");
+        assert_eq!(loggable_path("/admin/users"), "/admin/users");
+    }
+}
