@@ -19,7 +19,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde_json::json;
 
 use super::activity::{activity_type, title};
@@ -125,6 +125,19 @@ impl Mapper {
     }
 
     pub fn add(&mut self, item: Item) {
+        // The parser only reads dates within 1900–2200; items made elsewhere are held to the
+        // same years (local days near chrono's limits cannot be computed).
+        let in_bounds =
+            |at: &DateTime<FixedOffset>| crate::dates::instant_in_bounds(&at.with_timezone(&Utc));
+        let times_ok = match &item {
+            Item::Quantity(q) => in_bounds(&q.start) && in_bounds(&q.end),
+            Item::Sleep(s) => in_bounds(&s.start) && in_bounds(&s.end),
+            Item::BloodPressure { at, .. } => in_bounds(at),
+            Item::Workout(w) => w.start.iter().chain(&w.end).all(in_bounds),
+        };
+        if !times_ok {
+            return;
+        }
         match item {
             Item::Quantity(q) => self.quantity(q),
             Item::Sleep(s) => self.sleep_sample(s),

@@ -87,8 +87,13 @@ pub enum ParseError<E> {
 }
 
 /// `2024-01-01 09:00:00 +0100`: the Health app's date format (local time with its offset).
+/// An export's time stamp, within the years every date of the app keeps to (1900–2200): a
+/// record dated outside them is skipped like any unreadable one (local days near chrono's
+/// limits cannot be computed).
 pub fn date(s: &str) -> Option<DateTime<FixedOffset>> {
-    DateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S %z").ok()
+    DateTime::parse_from_str(s.trim(), "%Y-%m-%d %H:%M:%S %z")
+        .ok()
+        .filter(|d| crate::dates::instant_in_bounds(&d.with_timezone(&chrono::Utc)))
 }
 
 /// Unit conversions: distances to metres, energy to kcal, mass to kg, temperatures to °C,

@@ -23,6 +23,7 @@ mod auth_flow;
 mod connections;
 mod csrf;
 mod dedup;
+mod fuzz;
 mod goals;
 mod habits;
 mod health_ingest;

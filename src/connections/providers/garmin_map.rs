@@ -173,7 +173,7 @@ fn map_daily(s: &Value, batch: &mut Batch) {
             batch,
             "heart_rate",
             Some((sum / n as f64).round()),
-            at(t0 + (minute * 60) as f64),
+            at(t0 + minute as f64 * 60.0),
         );
     }
 }

@@ -74,7 +74,9 @@ fn map_exercise(e: &Value, batch: &mut Batch) {
         return;
     };
     let offset = num(e, "start_time_utc_offset").unwrap_or(0.0) as i32;
-    let Some(start) = FixedOffset::east_opt(offset * 60)
+    let Some(start) = offset
+        .checked_mul(60)
+        .and_then(FixedOffset::east_opt)
         .and_then(|o| o.from_local_datetime(&start).single())
         .map(|t| t.with_timezone(&Utc))
     else {
@@ -108,7 +110,9 @@ fn map_exercise(e: &Value, batch: &mut Batch) {
             &kind.replace('_', " "),
         )),
         started_at: start,
-        ended_at: seconds.map(|s| start + chrono::Duration::seconds(s)),
+        ended_at: seconds
+            .and_then(chrono::Duration::try_seconds)
+            .and_then(|d| start.checked_add_signed(d)),
         duration_seconds: seconds,
         distance_meters: num(e, "distance").map(f64::round),
         calories_kcal: num(e, "calories"),

@@ -207,7 +207,9 @@ pub fn map_activity(summary: &Value, detail: Option<&Value>, batch: &mut Batch) 
             .and_then(Value::as_str)
             .map(str::to_string),
         started_at: start,
-        ended_at: Some(start + chrono::Duration::seconds(elapsed as i64)),
+        // Checked: `elapsed_time` is whatever the answer says.
+        ended_at: chrono::Duration::try_seconds(elapsed as i64)
+            .and_then(|d| start.checked_add_signed(d)),
         duration_seconds: Some(moving as i64),
         distance_meters: num(summary, "distance").filter(|m| *m > 0.0),
         // Only the detail carries Strava's energy estimate (kilojoules are rides' mechanical work).

@@ -296,7 +296,7 @@ pub fn rate_limit_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration>
             .trim()
             .parse()
             .ok()?;
-        Some(Duration::from_secs(secs + 1))
+        Some(Duration::from_secs(secs.saturating_add(1)))
     })
 }
 
