@@ -190,14 +190,21 @@ impl From<AppError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// A body sent as something other than JSON (415).
+    pub fn not_json() -> Self {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the body as JSON with Content-Type: application/json.",
+        )
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rej: JsonRejection) -> Self {
         match rej {
-            JsonRejection::MissingJsonContentType(_) => ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Send the body as JSON with Content-Type: application/json.",
-            ),
+            JsonRejection::MissingJsonContentType(_) => ApiError::not_json(),
             JsonRejection::JsonDataError(e) => {
                 // serde's message names the field path and what was expected.
                 let detail = std::error::Error::source(&e)

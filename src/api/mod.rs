@@ -49,7 +49,8 @@ pub fn router() -> Router<AppState> {
                 "method_not_allowed",
                 "This route does not take that method; see /v1/openapi.json.",
             )
-        });
+        })
+        .layer(axum::middleware::from_fn(extract::no_nul_in_address));
     Router::new()
         .nest("/v1", v1)
         .route("/docs/api", get(docs::reference_page))

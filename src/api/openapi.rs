@@ -53,7 +53,7 @@ impl Modify for BearerKey {
 
 /// The `/v1` routes (relative to `/v1`) and their document.
 pub fn collect() -> (axum::Router<AppState>, Spec) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(super::users::routes())
         .merge(super::providers::routes())
         .merge(super::keys::routes())
@@ -62,7 +62,66 @@ pub fn collect() -> (axum::Router<AppState>, Spec) {
         .merge(super::health::routes())
         .merge(super::events::routes())
         .merge(super::wellness::routes())
-        .split_for_parts()
+        .split_for_parts();
+    let mut spec = spec;
+    shared_responses(&mut spec);
+    (router, spec)
+}
+
+/// The answers every operation can give, whatever it does: an unreadable request (400), no
+/// valid key (401), a key without the scope (403), a body that is not JSON (415, operations
+/// with a body) and the rate limit (429). Each handler documents its own; these are added
+/// where it does not, so the document lists every status a client can meet.
+fn shared_responses(spec: &mut Spec) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
+    let error = |description: &str| -> RefOr<Response> {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorEnvelope")))
+                    .build(),
+            )
+            .build()
+            .into()
+    };
+    for item in spec.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in operations.into_iter().flatten() {
+            let has_body = op.request_body.is_some();
+            let r = &mut op.responses.responses;
+            let mut add = |code: &str, description: &str| {
+                r.entry(code.to_string())
+                    .or_insert_with(|| error(description));
+            };
+            add(
+                "400",
+                "The request could not be read: malformed path, query parameters or JSON",
+            );
+            add(
+                "401",
+                "No valid API key: missing, malformed, unknown, expired or revoked",
+            );
+            add("403", "The API key lacks the scope this operation needs");
+            if has_body {
+                add(
+                    "415",
+                    "The body is not sent as Content-Type: application/json",
+                );
+            }
+            add(
+                "429",
+                "Over the key's rate limit: retry after the Retry-After header's seconds",
+            );
+        }
+    }
 }
 
 /// The document as pretty JSON (served, and compared with `docs/openapi.json` by a test).

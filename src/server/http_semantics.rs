@@ -18,6 +18,8 @@ const SERVER_FN_PREFIX: &str = "/api/";
 const SERVER_FN_ERROR: HeaderName = HeaderName::from_static("serverfnerror");
 /// The header that asks the hydrated client to navigate instead of the browser.
 const CLIENT_REDIRECT: HeaderName = HeaderName::from_static("serverfnredirect");
+/// Server-function arguments are form fields (journal entries are the longest).
+const MAX_FORM_BODY: usize = 2 * 1024 * 1024;
 /// Error bodies are a JSON `AppError`: a message, never this long.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
@@ -55,6 +57,38 @@ pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
         Some(rest) if !rest.is_empty() => "/join/[token]".into(),
         _ => path.into(),
     }
+}
+
+/// Server-function arguments (form-encoded) may not hold the NUL character: PostgreSQL stores
+/// none in text, so it would fail as a 500 deep inside; nothing people type contains one.
+pub async fn refuse_nul_in_forms(req: Request, next: Next) -> Response {
+    if req.method() != Method::POST || !req.uri().path().starts_with(SERVER_FN_PREFIX) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "This form is too large.").into_response();
+    };
+    let has_nul = bytes.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00"))
+        || parts.uri.query().is_some_and(|q| {
+            q.as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"%00"))
+        });
+    if has_nul {
+        let err = AppError::Invalid {
+            field: None,
+            message: "Text may not contain the NUL character.".into(),
+        };
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::to_string(&err).unwrap_or_default(),
+        )
+            .into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Turns a page render that set `Location` into a real redirect.

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
             },
             move || shell(options.clone()),
         )
+        .route_layer(middleware::from_fn(http_semantics::refuse_nul_in_forms))
         .route_layer(middleware::from_fn(http_semantics::server_fn_status))
         .route_layer(middleware::from_fn(http_semantics::page_redirect_status))
         .route_layer(middleware::from_fn_with_state(state.clone(), origin_check))

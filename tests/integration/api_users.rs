@@ -372,3 +372,35 @@ both_backends!(
         assert_eq!(sorted, seen);
     }
 );
+
+both_backends!(
+    text_with_a_nul_character_is_refused_not_a_server_error,
+    |app: TestApp| async move {
+        let (ws, _) = app.workspace("Acme").await;
+        let key = app.api_key(&ws, "write").await;
+        // Found by the API fuzzer: PostgreSQL stores no NUL in text or JSON (it answered 500).
+        for body in [
+            json!({"externalId": "a\u{0}b"}),
+            json!({"externalId": "crm-9", "metadata": {"k\u{0}": 1}}),
+            json!({"externalId": "crm-9", "displayName": "x\u{0}"}),
+        ] {
+            let r = app.api("POST", "/v1/users", Some(&key), Some(body)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+            assert_eq!(r.json["error"]["code"], "validation_failed", "{}", r.json);
+        }
+        let r = app
+            .api("GET", "/v1/users/by-external-id/a%00b", Some(&key), None)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.json);
+        // An escaped backslash before u0000 is ordinary text.
+        let r = app
+            .api(
+                "POST",
+                "/v1/users",
+                Some(&key),
+                Some(json!({"externalId": "crm-10", "displayName": "\\u0000"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    }
+);

@@ -200,3 +200,22 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    form_text_with_a_nul_character_is_refused,
+    |app: TestApp| async move {
+        let owner = app.setup_owner("owner@example.com", "owner-password").await;
+        let r = owner
+            .post_form(
+                "/api/settings/update-profile",
+                &[("display_name", "Olive\u{0}"), ("timezone", "UTC")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert!(r.body.contains("NUL"), "{}", r.body);
+        assert_eq!(
+            owner.whoami().await.unwrap().display_name.as_deref(),
+            Some("Olive Owner")
+        );
+    }
+);

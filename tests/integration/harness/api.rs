@@ -67,7 +67,14 @@ impl TestApp {
     pub async fn api_raw(&self, mut req: Request<Body>) -> ApiResponse {
         req.extensions_mut()
             .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 40000))));
-        let res = self.router.clone().oneshot(req).await.expect("router");
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            self.router.clone().oneshot(req),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
+        .expect("router");
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.expect("body").to_bytes();

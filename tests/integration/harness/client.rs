@@ -99,12 +99,15 @@ impl Client {
         if let Some(c) = self.cookie_header() {
             req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
         }
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("router never fails");
+        // A request that never answers fails its story (naming it) instead of hanging the suite.
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            self.router.clone().oneshot(req),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
+        .expect("router never fails");
         for set in res.headers().get_all(header::SET_COOKIE) {
             let set = set.to_str().unwrap();
             let pair = set.split(';').next().unwrap().trim().to_string();
