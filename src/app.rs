@@ -8,7 +8,7 @@ use leptos_router::{path, SsrMode};
 use crate::admin::{AdminPage, JobsPage, PersonPage, UsersPage};
 use crate::api_keys::ApiKeysPage;
 use crate::auth::pages::{JoinPage, LoginPage, SetupPage, SignOutForm, SignupPage};
-use crate::connections::ConnectionsPage;
+use crate::connections::{ConnectHandoffPage, ConnectionsPage};
 use crate::dashboard::DashboardPage;
 use crate::goals::{GoalPage, GoalsPage};
 use crate::habits::{HabitPage, HabitsPage};
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async/>
                 <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async/>
+                <Route path=path!("/connect/:token") view=ConnectHandoffPage ssr=SsrMode::Async/>
                 <Route path=path!("/signup/:slug") view=SignupPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async/>

@@ -144,7 +144,8 @@ pub struct NewConnection {
     pub provider_id: String,
     /// Your page to send the person back to afterwards (http or https). The outcome is added
     /// to its query: `status=connected&provider=…&connectionId=…`, or
-    /// `status=error&error=denied|provider|exchange|internal&provider=…`.
+    /// `status=error&error=denied|provider|exchange|unavailable|internal&provider=…` (`denied`
+    /// also when the person cancels on VitaSync's own page).
     pub redirect_url: String,
 }
 
@@ -152,14 +153,16 @@ pub struct NewConnection {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionStart {
-    /// The provider's consent page; usable once.
+    /// A VitaSync page that names your workspace and the person, then sends them on to the
+    /// provider's consent page (or back to you if they cancel); usable once.
     pub url: String,
     /// The link stops working after this moment (ten minutes).
     pub expires_at: DateTime<Utc>,
 }
 
-/// Start connecting a provider for this person: send them to the returned `url`. After the
-/// provider's consent page they come back to your `redirectUrl`, and the connection's first
+/// Start connecting a provider for this person: send them to the returned `url`, a VitaSync
+/// page naming your workspace and the person, from which they continue to the provider's
+/// consent page. Afterwards they come back to your `redirectUrl`, and the connection's first
 /// sync is queued (a `connection.created` webhook follows).
 #[utoipa::path(post, path = "/users/{userId}/connections", tag = "Connections",
     params(("userId" = String, Path, description = "The user's id")),

@@ -1,6 +1,7 @@
 //! Connected devices: the provider framework, the OAuth connect flow, sealed tokens, and the
 //! sync engine that keeps data arriving. `api` and `page` are the Connections screen.
 
+pub mod handoff_page;
 pub mod page;
 pub mod server_fns;
 
@@ -8,6 +9,8 @@ pub mod server_fns;
 pub mod engine;
 #[cfg(feature = "ssr")]
 pub mod flow;
+#[cfg(feature = "ssr")]
+pub mod handoff;
 #[cfg(feature = "ssr")]
 pub mod hooks;
 #[cfg(feature = "ssr")]
@@ -43,4 +46,5 @@ pub mod status;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 
+pub use handoff_page::ConnectHandoffPage;
 pub use page::ConnectionsPage;

@@ -145,6 +145,44 @@ pub async fn connect(
     res
 }
 
+/// The form on a handoff page (`/connect/{token}`): `choice=continue` goes on to the provider's
+/// consent page, anything else returns to the platform with `status=error&error=denied`. A
+/// handoff that is gone sends the browser back to its page, which says so.
+#[derive(serde::Deserialize)]
+pub struct HandoffAnswer {
+    #[serde(default)]
+    choice: String,
+}
+
+pub async fn answer_handoff(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    axum::Form(form): axum::Form<HandoffAnswer>,
+) -> Response {
+    let proceed = form.choice == "continue";
+    match flow::answer_handoff(&state, &token, proceed).await {
+        Ok(flow::Answered::Consent { location }) => see_other(&location),
+        Ok(flow::Answered::Back {
+            return_url,
+            provider_id,
+            code,
+        }) => match url::Url::parse(&return_url) {
+            Ok(url) => Return::Platform(url).to(&provider_id, Err(code)),
+            Err(_) => failed(&provider_id, "internal"),
+        },
+        Ok(flow::Answered::Gone) => see_other(&super::handoff::path(&token)),
+        Err(FlowError::Refused(_)) => see_other(&super::handoff::path(&token)),
+        Err(FlowError::Store(e)) => {
+            tracing::error!(error = %e, "could not answer a connect handoff");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side. Please try again.",
+            )
+                .into_response()
+        }
+    }
+}
+
 pub async fn callback(
     State(state): State<AppState>,
     auth: Option<Extension<Authenticated>>,

@@ -162,3 +162,82 @@ pub async fn disconnect(provider: String, delete_data: Option<String>) -> Result
     ctx.redirect("/connections");
     Ok(())
 }
+
+/// What a connect handoff page (`/connect/{token}`) shows before anything goes to the provider.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoffDetails {
+    pub provider_name: String,
+    pub workspace_name: String,
+    /// The person's name, else their external id (email addresses are partly hidden).
+    pub person: String,
+    /// The platform's site the browser goes back to.
+    pub return_host: String,
+    /// What VitaSync will read from the provider.
+    pub data_types: Vec<String>,
+    pub minutes_left: i64,
+}
+
+/// The details of an open connect handoff; a used, expired or unknown link is a NotFound.
+#[server(prefix = "/api", endpoint = "connections/handoff")]
+pub async fn get_connect_handoff(token: String) -> Result<HandoffDetails, AppError> {
+    use crate::connections::handoff;
+    use crate::health::catalogue;
+    use crate::platform::request::RequestCtx;
+
+    let ctx = RequestCtx::capture()?;
+    let now = chrono::Utc::now();
+    let gone = || {
+        AppError::NotFound(
+            "This connect link has expired or was already used. Go back to the app that sent \
+             you here and start again."
+                .into(),
+        )
+    };
+    let h = handoff::shown(ctx.db(), token.trim(), now)
+        .await?
+        .ok_or_else(gone)?;
+    let registry = &ctx.state.engine().registry;
+    let provider = registry.get(&h.provider_id).ok_or_else(gone)?;
+    let info = provider.info();
+    let mut data_types: Vec<String> = info
+        .metrics
+        .iter()
+        .filter_map(|m| catalogue::metric(m).map(|i| i.label.to_string()))
+        .collect();
+    data_types.extend(
+        info.events
+            .iter()
+            .map(|e| format!("{}s", crate::connections::provider::capitalize(e))),
+    );
+    data_types.dedup();
+    let person = h
+        .display_name
+        .filter(|n| !n.trim().is_empty())
+        .or(h.email.as_deref().map(hide_email))
+        .or(h.external_id.clone())
+        .unwrap_or_else(|| format!("person {}", h.user_id));
+    let return_host = url::Url::parse(&h.return_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    Ok(HandoffDetails {
+        provider_name: info.name.to_string(),
+        workspace_name: h.workspace_name,
+        person,
+        return_host,
+        data_types,
+        minutes_left: ((h.expires_at - now).num_seconds() + 59) / 60,
+    })
+}
+
+/// `jane.doe@example.com` → `j•••@example.com`: enough to recognise, not to harvest.
+#[cfg(feature = "ssr")]
+fn hide_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".into(),
+    }
+}

@@ -20,6 +20,7 @@ pub async fn sweep(db: &Db) -> Result<(), sqlx::Error> {
     }
     crate::accounts::repo::sweep_invitations(db, now - Duration::days(30)).await?;
     crate::connections::oauth_state::sweep(db, now).await?;
+    crate::connections::handoff::sweep(db, now).await?;
     crate::demo_provider::grants::sweep(db, now).await?;
     // Providers stop retrying a notification within days; a month of receipts is plenty.
     crate::connections::push_routes::receipts::purge(db, now - Duration::days(30)).await?;

@@ -50,13 +50,18 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// A path as it may be written to the request log: an invitation link's token is a password
-/// for whoever reads the log, so it is cut out.
+/// A path as it may be written to the request log: an invitation link's or a connect
+/// handoff's token is a password for whoever reads the log, so it is cut out.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match path.strip_prefix("/join/") {
-        Some(rest) if !rest.is_empty() => "/join/[token]".into(),
-        _ => path.into(),
+    for prefix in ["/join/", "/connect/"] {
+        if path
+            .strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty())
+        {
+            return format!("{prefix}[token]").into();
+        }
     }
+    path.into()
 }
 
 /// Server-function arguments (form-encoded) may not hold the NUL character: PostgreSQL stores
@@ -111,6 +116,11 @@ mod tests {
     fn invitation_tokens_never_reach_the_log() {
         assert_eq!(loggable_path("/join/s3cr3t-token"), "/join/[token]");
         assert_eq!(loggable_path("/join/s3cr3t/x"), "/join/[token]");
+        assert_eq!(loggable_path("/connect/s3cr3t"), "/connect/[token]");
+        assert_eq!(
+            loggable_path("/connections/fitbit/connect"),
+            "/connections/fitbit/connect"
+        );
         assert_eq!(loggable_path("/admin/users"), "/admin/users");
     }
 }

@@ -106,6 +106,10 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .route(
+            "/connect/{token}",
+            axum::routing::post(crate::connections::routes::answer_handoff),
+        )
+        .route(
             "/connections/{provider}/callback",
             get(crate::connections::routes::callback),
         )

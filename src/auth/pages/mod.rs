@@ -7,6 +7,7 @@ mod setup;
 mod sign_out;
 mod signup;
 
+pub use auth_card::AuthCard;
 pub use join::JoinPage;
 pub use login::LoginPage;
 pub use setup::SetupPage;
