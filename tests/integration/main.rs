@@ -21,6 +21,7 @@ mod apple_health;
 mod architecture;
 mod auth_flow;
 mod connections;
+mod crash_safety;
 mod csrf;
 mod dedup;
 mod fuzz;

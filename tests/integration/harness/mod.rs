@@ -8,13 +8,16 @@
 //! - `data`: a person's id and time zone, one reading to ingest;
 //! - `seed`: the owners, members, workspaces, keys and connections a story starts from;
 //! - `push`: helpers for the provider push stories (used as `harness::push::…`);
-//! - `provider`: [`provider_mock`], a provider engine pointed at a mock of the provider's API.
+//! - `provider`: [`provider_mock`], a provider engine pointed at a mock of the provider's API;
+//! - `process`: the real binary as a child process, killed and restarted (used as
+//!   `harness::process::…`).
 
 mod api;
 mod app;
 mod backends;
 mod client;
 mod data;
+pub mod process;
 mod provider;
 pub mod push;
 mod seed;
