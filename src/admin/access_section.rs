@@ -95,7 +95,7 @@ pub fn AccessSection(
     view! {
         <section class="card" aria-labelledby="access-title">
             <h2 id="access-title" class="card-title">"Sign-in"</h2>
-            <FreshInviteLink base=base_url field_id="person-invite-link"/>
+            <FreshInviteLink base=base_url token=detail.fresh_invite.clone() field_id="person-invite-link"/>
             {body}
         </section>
     }

@@ -6,8 +6,8 @@
 //! render more than once for one request.)
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
+#[cfg(feature = "ssr")]
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -52,11 +52,15 @@ pub async fn keep_and_show(ctx: &RequestCtx, token: &str, path: &str) -> Result<
     Ok(())
 }
 
-/// The token of this session's latest invitation, when `id` names it and it is still shown.
-#[server(endpoint = "admin/fresh-invite")]
-pub async fn fresh_invite(id: String) -> Result<Option<String>, AppError> {
-    let ctx = RequestCtx::capture()?;
-    ctx.require_admin()?;
+/// The token of this session's latest invitation, when `invited` (the page's `?invited=`)
+/// names it and it is still shown. Read by the server function of the page that shows it, so
+/// the link arrives with the page's own data (one resource, rendered the same on the server
+/// and in the browser).
+#[cfg(feature = "ssr")]
+pub async fn shown(ctx: &RequestCtx, invited: Option<&str>) -> Result<Option<String>, AppError> {
+    let Some(id) = invited.filter(|id| !id.is_empty()) else {
+        return Ok(None);
+    };
     let kept: Option<Kept> = ctx
         .session()?
         .get(SESSION_KEY)
@@ -67,31 +71,20 @@ pub async fn fresh_invite(id: String) -> Result<Option<String>, AppError> {
         .map(|k| k.token))
 }
 
-/// The one-time link after `?invited=…`, with the label id `field_id`.
+/// The one-time link, when the page's data brought one, with the label id `field_id`.
 #[component]
-pub fn FreshInviteLink(base: String, field_id: &'static str) -> impl IntoView {
-    let query = use_query_map();
-    let token = Resource::new(
-        move || query.with(|q| q.get(INVITED)),
-        |invited| async move {
-            match invited {
-                Some(id) => fresh_invite(id).await.ok().flatten(),
-                None => None,
-            }
-        },
-    );
-    view! {
-        <Transition fallback=|| ()>
-            {move || {
-                let base = base.clone();
-                token.get().flatten().map(|t| view! {
-                    <div class="alert alert-success" role="status">
-                        <p>"Invitation created. Send this one-time link to the person; it is shown only now."</p>
-                        <label class="sr-only" for=field_id>"Invitation link"</label>
-                        <input id=field_id class="copy-field" type="text" readonly value=format!("{base}/join/{t}")/>
-                    </div>
-                })
-            }}
-        </Transition>
-    }
+pub fn FreshInviteLink(
+    base: String,
+    token: Option<String>,
+    field_id: &'static str,
+) -> impl IntoView {
+    token.map(|t| {
+        view! {
+            <div class="alert alert-success" role="status">
+                <p>"Invitation created. Send this one-time link to the person; it is shown only now."</p>
+                <label class="sr-only" for=field_id>"Invitation link"</label>
+                <input id=field_id class="copy-field" type="text" readonly value=format!("{base}/join/{t}")/>
+            </div>
+        }
+    })
 }

@@ -25,15 +25,17 @@ fn Admin() -> impl IntoView {
     let invite = ServerAction::<InviteMember>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let signup = ServerAction::<SetOpenSignup>::new();
+    let invited = crate::health::pages::query_param(super::fresh_invite::INVITED);
     let overview = Resource::new(
         move || {
             (
+                invited.get(),
                 invite.version().get(),
                 revoke.version().get(),
                 signup.version().get(),
             )
         },
-        |_| get_admin_overview(),
+        |(invited, ..)| get_admin_overview(invited),
     );
     view! {
         <header class="page-header">
@@ -62,7 +64,7 @@ fn AdminSections(
     let base = overview.base_url.clone();
     view! {
         <div class="admin-grid">
-            <InviteSection base=base.clone() invite=invite/>
+            <InviteSection base=base.clone() fresh=overview.fresh_invite.clone() invite=invite/>
             <MembersSection overview=overview.clone()/>
             <InvitationsSection overview=overview.clone() revoke=revoke/>
             <SignupSection overview=overview signup=signup base=base/>
@@ -71,14 +73,18 @@ fn AdminSections(
 }
 
 #[component]
-fn InviteSection(base: String, invite: ServerAction<InviteMember>) -> impl IntoView {
+fn InviteSection(
+    base: String,
+    fresh: Option<String>,
+    invite: ServerAction<InviteMember>,
+) -> impl IntoView {
     let error = action_error(invite);
     let form = NodeRef::new();
     reset_on_success(invite, form);
     view! {
         <section class="card" aria-labelledby="invite-title">
             <h2 id="invite-title" class="card-title">"Invite someone"</h2>
-            <FreshInviteLink base=base field_id="invite-link"/>
+            <FreshInviteLink base=base token=fresh field_id="invite-link"/>
             <ActionForm action=invite node_ref=form attr:class="stack" attr:novalidate=true>
                 <FormError error=error/>
                 <FormField label="Email" name="email" kind="email" required=true error=field_error(error, "email")/>

@@ -37,12 +37,15 @@ pub struct AdminOverview {
     pub signup_path: String,
     pub members: Vec<MemberInfo>,
     pub invitations: Vec<InvitationInfo>,
+    /// The token of the invitation just created, when `?invited=` names it (shown once).
+    pub fresh_invite: Option<String>,
 }
 
 #[server(endpoint = "admin/overview")]
-pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
+pub async fn get_admin_overview(invited: Option<String>) -> Result<AdminOverview, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
+    let fresh_invite = super::fresh_invite::shown(&ctx, invited.as_deref()).await?;
     let db = ctx.db();
     let tz = auth.user.timezone.clone();
     let ws = service::workspace(db, &auth.user.workspace_id)
@@ -83,6 +86,7 @@ pub async fn get_admin_overview() -> Result<AdminOverview, AppError> {
         signup_path: format!("/signup/{}", ws.slug),
         members,
         invitations,
+        fresh_invite,
     })
 }
 

@@ -58,6 +58,8 @@ pub struct PersonDetail {
     pub invitation_expires: Option<String>,
     /// The public address of this server, for the invitation link.
     pub base_url: String,
+    /// The token of the invitation just created, when `?invited=` names it (shown once).
+    pub fresh_invite: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -193,7 +195,7 @@ pub(super) async fn person(ctx: &RequestCtx, ws: &str, id: &str) -> Result<UserR
 }
 
 #[server(endpoint = "admin/users/detail")]
-pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
+pub async fn get_person(id: String, invited: Option<String>) -> Result<PersonDetail, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
     let tz = auth.user.timezone.clone();
@@ -276,6 +278,7 @@ pub async fn get_person(id: String) -> Result<PersonDetail, AppError> {
         .await?
         .map(local),
         base_url: ctx.base_url(),
+        fresh_invite: super::fresh_invite::shown(&ctx, invited.as_deref()).await?,
         person: info(&u, &tz),
     })
 }

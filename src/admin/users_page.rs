@@ -141,16 +141,18 @@ fn Person() -> impl IntoView {
     let delete = ServerAction::<DeletePerson>::new();
     let invite = ServerAction::<InvitePerson>::new();
     let role = ServerAction::<SetPersonRole>::new();
+    let invited = crate::health::pages::query_param(super::fresh_invite::INVITED);
     let detail = Resource::new(
         move || {
             (
                 params.with(|p| p.get("id").unwrap_or_default()),
+                invited.get(),
                 switch.version().get(),
                 invite.version().get(),
                 role.version().get(),
             )
         },
-        |(id, ..)| get_person(id),
+        |(id, invited, ..)| get_person(id, invited),
     );
     view! {
         <header class="page-header">
