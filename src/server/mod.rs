@@ -65,8 +65,18 @@ pub async fn prepare(config: Config, leptos_options: LeptosOptions) -> Result<Ap
         .with_part(api))
 }
 
+/// The app's page routes, listed once per process. Listing renders the app with a process-wide
+/// "don't load resources" switch on (leptos_server's `SuppressResourceLoad`): a page rendered
+/// by another router in the same process at that moment (the test suite builds one per story)
+/// creates resources that never load, and its response never comes.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let options = state.leptos_options.clone();
 

@@ -24,6 +24,7 @@ impl TestApp {
     pub fn client_from(&self, ip: &str) -> Client {
         Client {
             router: self.router.clone(),
+            db: self.db().clone(),
             cookies: Arc::new(Mutex::new(Vec::new())),
             addr: SocketAddr::new(ip.parse().expect("ip"), 50000),
         }
@@ -51,6 +52,8 @@ impl TestResponse {
 #[derive(Clone)]
 pub struct Client {
     router: Router,
+    /// The app's database, to say what it was doing when a request never answered.
+    db: vitasync::platform::db::Db,
     /// The cookie jar: `(name, value)` pairs (paths are not tracked).
     cookies: Arc<Mutex<Vec<(String, String)>>>,
     addr: SocketAddr,
@@ -101,13 +104,18 @@ impl Client {
         }
         // A request that never answers fails its story (naming it) instead of hanging the suite.
         let what = format!("{} {}", req.method(), req.uri());
-        let res = tokio::time::timeout(
+        let res = match tokio::time::timeout(
             std::time::Duration::from_secs(60),
             self.router.clone().oneshot(req),
         )
         .await
-        .unwrap_or_else(|_| panic!("{what} did not answer within 60 s"))
-        .expect("router never fails");
+        {
+            Ok(res) => res.expect("router never fails"),
+            Err(_) => panic!(
+                "{what} did not answer within 60 s; the database meanwhile: {}",
+                self.database_activity().await
+            ),
+        };
         for set in res.headers().get_all(header::SET_COOKIE) {
             let set = set.to_str().unwrap();
             let pair = set.split(';').next().unwrap().trim().to_string();
@@ -126,6 +134,29 @@ impl Client {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// What the app's PostgreSQL connections are doing (waits, open transactions), for the
+    /// message of a request that never answered; SQLite has no such view.
+    async fn database_activity(&self) -> String {
+        let vitasync::platform::db::Db::Postgres(pool) = &self.db else {
+            return "(SQLite)".into();
+        };
+        let rows = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            sqlx::query_as::<_, (String, Option<String>, Option<String>, String)>(
+                "SELECT COALESCE(state, ''), wait_event_type, wait_event, left(query, 200) \
+                 FROM pg_stat_activity WHERE datname = current_database() \
+                 AND pid <> pg_backend_pid()",
+            )
+            .fetch_all(pool),
+        )
+        .await;
+        match rows {
+            Ok(Ok(rows)) => format!("{} other connection(s): {rows:?}", rows.len()),
+            Ok(Err(e)) => format!("could not ask: {e}"),
+            Err(_) => "no connection free within 5 s (pool exhausted)".into(),
         }
     }
 
