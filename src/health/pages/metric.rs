@@ -9,14 +9,15 @@ use crate::ui::{Access, EmptyState, ErrorPanel, Guarded};
 
 #[component]
 pub fn MetricPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("metric").unwrap_or_default();
-    let title = move || {
-        catalogue::metric(&id())
-            .map(|m| m.label)
-            .unwrap_or("Metric")
-            .to_string()
-    };
+    // A plain string: a title closure reading the route's params can run after the render's
+    // owner is gone (leptos_axum reads the title last) and panic; the detail view sets the
+    // title again when the metric changes in the browser.
+    let title = use_params_map()
+        .with_untracked(|p| {
+            catalogue::metric(&p.get("metric").unwrap_or_default()).map(|m| m.label)
+        })
+        .unwrap_or("Metric")
+        .to_string();
     view! {
         <Title text=title/>
         <Guarded access=Access::Member page=move |_| view! { <Detail/> }/>
@@ -88,6 +89,7 @@ fn DetailView(d: MetricDetail, table: bool) -> impl IntoView {
     let empty = d.rows.is_empty();
     let has_range = d.rows.iter().any(|r| r.min.is_some());
     view! {
+        <Title text=d.label.clone()/>
         <header class="page-header">
             <p class="breadcrumb"><a href="/trends">"Trends"</a></p>
             <h1>{d.label.clone()}</h1>
