@@ -61,7 +61,7 @@ fn HandoffCard(token: String, details: HandoffDetails) -> impl IntoView {
                 <dt>"For"</dt><dd id="handoff-person">{person}</dd>
                 <dt>"Provider"</dt><dd id="handoff-provider">{provider_name.clone()}</dd>
                 {(!data_types.is_empty()).then(|| view! {
-                    <dt>"Reads"</dt><dd>{data_types.join(", ")}</dd>
+                    <dt>"Reads"</dt><dd class="handoff-reads">{data_types.join(", ")}</dd>
                 })}
                 {(!return_host.is_empty()).then(|| view! {
                     <dt>"Afterwards"</dt><dd>{format!("back to {return_host}")}</dd>
