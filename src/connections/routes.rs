@@ -170,8 +170,9 @@ pub async fn answer_handoff(
             Ok(url) => Return::Platform(url).to(&provider_id, Err(code)),
             Err(_) => failed(&provider_id, "internal"),
         },
-        Ok(flow::Answered::Gone) => see_other(&super::handoff::path(&token)),
-        Err(FlowError::Refused(_)) => see_other(&super::handoff::path(&token)),
+        Ok(flow::Answered::Gone) | Err(FlowError::Refused(_)) => {
+            see_other(&super::handoff::path(&token))
+        }
         Err(FlowError::Store(e)) => {
             tracing::error!(error = %e, "could not answer a connect handoff");
             (

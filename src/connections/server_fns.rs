@@ -45,7 +45,6 @@ pub struct ConnectionsView {
 pub async fn list_connections() -> Result<ConnectionsView, AppError> {
     use crate::connections::status::ConnectionStatus;
     use crate::connections::{jobs, repo};
-    use crate::health::catalogue;
     use crate::platform::request::RequestCtx;
     use crate::ui::time::local_datetime;
 
@@ -74,12 +73,7 @@ pub async fn list_connections() -> Result<ConnectionsView, AppError> {
                 Some(c) => c.status.as_str(),
             }
             .to_string();
-            let mut data_types: Vec<String> = info
-                .metrics
-                .iter()
-                .filter_map(|m| catalogue::metric(m).map(|i| i.label.to_string()))
-                .collect();
-            data_types.extend(info.events.iter().map(|e| format!("{}s", crate::connections::provider::capitalize(e))));
+            let data_types = data_types(info);
             let up = info.id.to_ascii_uppercase();
             ProviderCard {
                 id: info.id.to_string(),
@@ -181,7 +175,6 @@ pub struct HandoffDetails {
 #[server(prefix = "/api", endpoint = "connections/handoff")]
 pub async fn get_connect_handoff(token: String) -> Result<HandoffDetails, AppError> {
     use crate::connections::handoff;
-    use crate::health::catalogue;
     use crate::platform::request::RequestCtx;
 
     let ctx = RequestCtx::capture()?;
@@ -199,17 +192,7 @@ pub async fn get_connect_handoff(token: String) -> Result<HandoffDetails, AppErr
     let registry = &ctx.state.engine().registry;
     let provider = registry.get(&h.provider_id).ok_or_else(gone)?;
     let info = provider.info();
-    let mut data_types: Vec<String> = info
-        .metrics
-        .iter()
-        .filter_map(|m| catalogue::metric(m).map(|i| i.label.to_string()))
-        .collect();
-    data_types.extend(
-        info.events
-            .iter()
-            .map(|e| format!("{}s", crate::connections::provider::capitalize(e))),
-    );
-    data_types.dedup();
+    let data_types = data_types(info);
     let person = h
         .display_name
         .filter(|n| !n.trim().is_empty())
@@ -228,6 +211,23 @@ pub async fn get_connect_handoff(token: String) -> Result<HandoffDetails, AppErr
         data_types,
         minutes_left: ((h.expires_at - now).num_seconds() + 59) / 60,
     })
+}
+
+/// What a provider supplies, as people read it: its metrics' labels, then its event kinds.
+#[cfg(feature = "ssr")]
+fn data_types(info: &crate::connections::provider::ProviderInfo) -> Vec<String> {
+    use crate::health::catalogue;
+    let mut types: Vec<String> = info
+        .metrics
+        .iter()
+        .filter_map(|m| catalogue::metric(m).map(|i| i.label.to_string()))
+        .collect();
+    types.extend(
+        info.events
+            .iter()
+            .map(|e| format!("{}s", crate::connections::provider::capitalize(e))),
+    );
+    types
 }
 
 /// `jane.doe@example.com` → `j•••@example.com`: enough to recognise, not to harvest.
