@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="${VITASYNC_TOOLS_DIR:-$HOME/.cache/vitasync-tools}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-SITE_ROOT="$CARGO_TARGET_DIR/site"
+SITE_ROOT="${VITASYNC_SITE_ROOT:-$CARGO_TARGET_DIR/site}"
 BINARYEN_VERSION=132
 # The API reference page (/docs/api) renders /v1/openapi.json with Redoc's standalone bundle,
 # taken from the npm registry package and served by VitaSync itself (no CDN).
@@ -54,7 +54,10 @@ ensure_build_tools() {
   fi
 }
 
-# Builds target/site: the hydrate wasm (size-tuned profile), its JS glue, CSS and public files.
+# Builds target/site: the islands' wasm (size-tuned profile), its JS glue, CSS and public files.
+# The bundle and the stylesheet are named after a hash of their content and listed in
+# pkg/assets.txt (the server reads it), so browsers may cache them for a year; each file also
+# gets a brotli and a gzip copy, sent to browsers that accept them.
 build_site() {
   say "Building the browser bundle (wasm)"
   cargo build --lib --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release
@@ -66,12 +69,36 @@ build_site() {
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o "$tmp/vitasync_bg.wasm" "$tmp/vitasync_bg.wasm"
   cp "$ROOT/style/main.css" "$tmp/vitasync.css"
+  local bundle css
+  bundle="vitasync.$(cat "$tmp/vitasync.js" "$tmp/vitasync_bg.wasm" | sha256sum | cut -c1-20)"
+  css="vitasync.$(sha256sum < "$tmp/vitasync.css" | cut -c1-20).css"
+  mv "$tmp/vitasync.js" "$tmp/$bundle.js"
+  mv "$tmp/vitasync_bg.wasm" "$tmp/${bundle}_bg.wasm"
+  mv "$tmp/vitasync.css" "$tmp/$css"
+  printf 'css=%s\njs=%s\nwasm=%s\n' "$css" "$bundle.js" "${bundle}_bg.wasm" > "$tmp/assets.txt"
+  precompress "$tmp/$bundle.js" "$tmp/${bundle}_bg.wasm" "$tmp/$css"
   # Swap the new bundle in at once so a running server never serves half a build.
   rm -rf "$pkg" && mv "$tmp" "$pkg"
   cp -R "$ROOT/public/." "$SITE_ROOT/"
   mkdir -p "$SITE_ROOT/api-docs"
   cp "$REDOC_BUNDLE" "$SITE_ROOT/api-docs/redoc.standalone.js"
   cp "$(dirname "$REDOC_BUNDLE")/LICENSE" "$SITE_ROOT/api-docs/REDOC-LICENSE.txt"
+  precompress "$SITE_ROOT/api-docs/redoc.standalone.js"
+  say "Browser bundle: $(du -b "$pkg/${bundle}_bg.wasm" | cut -f1) bytes of wasm, $(du -b "$pkg/${bundle}_bg.wasm.br" | cut -f1) as brotli"
+}
+
+# Writes FILE.br (brotli, best) and FILE.gz (gzip -9) beside each FILE, with Node's zlib
+# (Node is already needed for wasm-opt), keeping the original's modification time.
+precompress() {
+  node -e '
+    const fs = require("fs"), zlib = require("zlib");
+    for (const f of process.argv.slice(1)) {
+      const data = fs.readFileSync(f), t = fs.statSync(f).mtime;
+      fs.writeFileSync(f + ".br", zlib.brotliCompressSync(data, { params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+      fs.writeFileSync(f + ".gz", zlib.gzipSync(data, { level: 9 }));
+      fs.utimesSync(f + ".br", t, t); fs.utimesSync(f + ".gz", t, t);
+    }' "$@"
 }
 
 build_server() {

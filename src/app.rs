@@ -1,7 +1,9 @@
 //! The document shell, the router and the route table.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -20,13 +22,16 @@ use crate::measurements::MeasurementsPage;
 use crate::mood::MoodPage;
 use crate::settings::SettingsPage;
 use crate::ui::more::MorePage;
+#[cfg(feature = "ssr")]
 use crate::ui::theme::HEAD_SCRIPT;
 use crate::ui::{NotFound, SessionSource, SignOut};
 use crate::webhooks::{WebhookPage, WebhooksPage};
 use crate::workouts::{WorkoutPage, WorkoutsPage};
 
 /// The HTML document around every page.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let assets = crate::ui::assets::Assets::of(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -35,7 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
                 <meta name="color-scheme" content="light dark"/>
                 <script nonce=leptos::nonce::use_nonce() inner_html=HEAD_SCRIPT></script>
-                <HydrationScripts options/>
+                <link rel="stylesheet" href=assets.css.clone()/>
+                <script type="module" nonce=leptos::nonce::use_nonce() inner_html=assets.island_loader()></script>
                 <MetaTags/>
             </head>
             <body>
@@ -52,7 +58,6 @@ pub fn App() -> impl IntoView {
     provide_context(SessionSource(|| Box::pin(crate::auth::current_user())));
     provide_context(SignOut(ViewFn::from(|| view! { <SignOutForm/> })));
     view! {
-        <Stylesheet id="leptos" href="/pkg/vitasync.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Meta name="description" content="VitaSync: your health data, in one place you control."/>
         <Title formatter=|text: String| if text.is_empty() { "VitaSync".to_string() } else { format!("{text} · VitaSync") }/>

@@ -1,7 +1,8 @@
 //! VitaSync: a self-hosted health-data platform.
 //!
 //! The crate builds twice: with `ssr` into the server binary (axum + Leptos SSR + server
-//! functions + CLI), and with `hydrate` into the WebAssembly that makes pages interactive.
+//! functions + CLI), and with `hydrate` into the WebAssembly of the few interactive islands
+//! (pages themselves are server-rendered and work without JavaScript).
 //! Code is cut by feature; `platform` is the server-only machinery underneath.
 
 // Leptos view types nest deeply; a fresh (non-incremental) build of the test crate
@@ -46,9 +47,11 @@ pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+/// Called by the page's island loader (`ui::assets`) before it wakes each island: pages are
+/// rendered on the server, and only `#[island]` components run in the browser.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -21,6 +21,8 @@ test('an admin creates an API key, copies it, uses it, revokes it', async ({ pag
   await expect(field).toBeVisible();
   const key = await field.inputValue();
   expect(key).toMatch(/^vs_live_[A-Za-z0-9]{40}$/);
+  // The copy button is an island: it works once the page's bundle has woken it.
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
   await page.getByRole('button', { name: 'Copy' }).click();
   await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
@@ -84,7 +86,7 @@ test('an admin adds a webhook, sends a test event and sees it delivered', async 
     await expect(page.getByRole('heading', { name: 'Deliveries', level: 1 })).toBeVisible();
     const delivery = page.locator('li.delivery').first();
     await expect(async () => {
-      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.getByRole('link', { name: 'Refresh' }).click();
       await expect(delivery.locator('.badge')).toHaveText('Delivered', { timeout: 1_000 });
     }).toPass({ timeout: 20_000 });
     await expect(delivery).toContainText('webhook.test');

@@ -24,7 +24,7 @@ test('connect the demo provider, watch the first sync, see the data, disconnect'
   await expect(page).toHaveURL(/\/connections\?connected=demo/);
   await expect(page.getByText('VitaSync Demo is connected.')).toBeVisible();
 
-  // The page follows the sync on its own (no reload) until it is done.
+  // The page follows the sync on its own (it refreshes itself) until it is done.
   await expect(card.locator('.status-pill')).toHaveText('Connected', { timeout: 60_000 });
   await expect(card.locator('.sync-progress')).toContainText(/Last sync brought [\d,]+ items/);
   await expect(card.getByRole('button', { name: 'Sync now' })).toBeEnabled();
@@ -54,7 +54,7 @@ test('import an Apple Health export and follow its progress', async ({ page }, i
   await card.getByLabel('Export file').setInputFiles('../tests/fixtures/apple_health/export.xml');
   await card.getByRole('button', { name: 'Import' }).click();
   await expect(page).toHaveURL(/\/connections#apple-health$/);
-  // The card follows the import until it is done (no reload).
+  // The card follows the import until it is done (the page refreshes itself).
   await expect(card.locator('.import-item').first()).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
   // How many daily totals the 35 records make depends on the person's zone (which local day
   // each sample falls on); all 35 were read.

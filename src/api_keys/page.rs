@@ -64,19 +64,6 @@ fn Sections(
 /// The raw key, shown once, with a copy button and an example request.
 #[component]
 fn NewKey(key: CreatedKey, api_base: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let raw = key.raw.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&raw);
-                copied.set(true);
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &raw;
-    };
     let example = format!(
         "curl -H \"Authorization: Bearer {}\" {api_base}/users",
         key.raw
@@ -88,9 +75,7 @@ fn NewKey(key: CreatedKey, api_base: String) -> impl IntoView {
             <label class="sr-only" for="new-key-value">"New API key"</label>
             <div class="copy-row">
                 <input id="new-key-value" class="copy-field" type="text" readonly value=key.raw.clone()/>
-                <button type="button" class="btn btn-secondary" on:click=copy>
-                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                </button>
+                <crate::ui::CopyButton text=key.raw.clone()/>
             </div>
             <p class="small muted">"Try it:"</p>
             <pre class="code small">{example}</pre>

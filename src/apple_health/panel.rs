@@ -1,8 +1,9 @@
 //! The Apple Health card of the Connections page: upload an export, then follow its progress
-//! (kept current without a reload while an import runs; the form is a plain multipart post,
-//! so it works without JavaScript too).
+//! (the page refreshes itself every 2 s while an import runs; the form is a plain multipart
+//! post: neither needs JavaScript).
 
 use leptos::prelude::*;
+use leptos_meta::Meta;
 
 use super::server_fns::{list_imports, ImportView};
 use crate::health::pages::query_param;
@@ -26,19 +27,7 @@ fn upload_error(code: &str) -> &'static str {
 
 #[component]
 pub fn AppleHealthImport() -> impl IntoView {
-    let tick = RwSignal::new(0u32);
-    let data = Resource::new(move || tick.get(), |_| list_imports());
-    let busy = Signal::derive(move || data.get().and_then(Result::ok).is_some_and(|v| v.busy));
-    Effect::new(move |_| {
-        if busy.get() {
-            if let Ok(handle) = set_interval_with_handle(
-                move || tick.update(|t| *t = t.wrapping_add(1)),
-                std::time::Duration::from_millis(1500),
-            ) {
-                on_cleanup(move || handle.clear());
-            }
-        }
-    });
+    let data = Resource::new(|| (), |_| list_imports());
     let error = query_param("import_error");
     view! {
         <section class="card connection" id="apple-health" aria-labelledby="apple-health-title" data-provider="apple_health">
@@ -66,6 +55,7 @@ pub fn AppleHealthImport() -> impl IntoView {
                     match data.await {
                         Ok(v) if v.imports.is_empty() => ().into_any(),
                         Ok(v) => view! {
+                            {v.busy.then(|| view! { <Meta http_equiv="refresh" content="2"/> })}
                             <ul class="import-list" aria-live="polite">
                                 {v.imports.into_iter().map(|i| view! { <ImportItem i=i/> }).collect_view()}
                             </ul>

@@ -39,12 +39,13 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"color-scheme\" content=\"light dark\"><title>{} · VitaSync Demo</title>\
-         <script>{HEAD_SCRIPT}</script><link rel=\"stylesheet\" href=\"/pkg/vitasync.css\">\
+         <script>{HEAD_SCRIPT}</script><link rel=\"stylesheet\" href=\"{css}\">\
          <link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"></head><body>\
          <main class=\"auth-page\"><div class=\"auth-card\">\
          <div class=\"auth-brand\"><span aria-hidden=\"true\">⌚</span> VitaSync Demo · authorization</div>\
          {body}</div></main></body></html>",
-        esc(title)
+        esc(title),
+        css = crate::ui::assets::Assets::stylesheet(),
     );
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()

@@ -6,6 +6,7 @@
 pub mod housekeeping;
 mod http_semantics;
 mod page_policy;
+mod static_files;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -77,6 +78,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
+    crate::ui::assets::Assets::of(&state.leptos_options);
     let context_state = state.clone();
     let options = state.leptos_options.clone();
 
@@ -167,7 +169,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(app)
         // Static files, and the 404 page for everything else (which changes nothing).
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(static_files::fallback)
         // Only host names we know (DNS rebinding).
         .layer(middleware::from_fn_with_state(state.clone(), host_check))
         // Pages are never framed (clickjacking), never sniffed, and their URLs (which can carry
@@ -192,7 +194,7 @@ pub fn router(state: AppState) -> Router {
                 .secure_cookies
                 .then(|| HeaderValue::from_static("max-age=31536000")),
         ))
-        // The wasm bundle shrinks to about a third over the wire (phones on mobile data).
+        // Pages and API answers are compressed on the fly; the site's files were compressed when built.
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

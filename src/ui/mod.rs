@@ -2,6 +2,9 @@
 //! states and the status pages (404, 403, errors).
 
 pub mod admin_tabs;
+#[cfg(feature = "ssr")]
+pub mod assets;
+pub mod copy_button;
 pub mod empty_state;
 pub mod form;
 pub mod guard;
@@ -14,6 +17,7 @@ pub mod theme;
 pub mod time;
 
 pub use admin_tabs::AdminTabs;
+pub use copy_button::CopyButton;
 pub use empty_state::EmptyState;
 pub use form::{action_error, field_error, reset_on_success, FormError, FormField, Submit};
 pub use guard::{Access, Guarded, SessionSource};

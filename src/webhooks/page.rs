@@ -249,7 +249,7 @@ fn Detail() -> impl IntoView {
                                 <p class="muted small">{d.webhook.events.join(", ")}</p>
                                 {d.webhook.disabled_reason.clone().map(|r| view! { <p class="small field-error">{r}</p> })}
                                 <div class="hook-actions">
-                                    <button type="button" class="btn btn-secondary" on:click=move |_| detail.refetch()>"Refresh"</button>
+                                    <a class="btn btn-secondary" href=format!("/admin/webhooks/{id}")>"Refresh"</a>
                                     {d.webhook.active.then(|| {
                                         let id = id.clone();
                                         view! {
