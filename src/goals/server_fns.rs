@@ -109,6 +109,7 @@ pub async fn get_goal(id: String) -> Result<GoalDetail, AppError> {
     });
     chart.goal = Some(g.target_value);
     chart.y_decimals = m.decimals.into();
+    chart.y_unit = m.unit.to_string();
     if m.combine == Combine::Last {
         chart.from_zero = false;
     }

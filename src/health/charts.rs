@@ -4,8 +4,15 @@
 //! chart follows the page's light or dark theme; series use the metric family's colour. Every
 //! chart carries a `<title>` and `<desc>` for screen readers. Missing days are gaps, never zeros.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+mod axes;
+mod summary;
+
+use axes::{nice_ticks, text_width, x_ticks};
+pub use summary::Summary;
 
 /// Colours of the metric families (the same as the page's CSS custom properties).
 pub fn family_color(family: &str) -> RGBColor {
@@ -27,6 +34,30 @@ pub const SLEEP_AWAKE: RGBColor = RGBColor(0xf5, 0x9e, 0x0b);
 
 const INK: RGBColor = RGBColor(1, 2, 3);
 const FONT: &str = "system-ui, sans-serif";
+/// Axis text size asked of plotters, which writes it ÷ 1.24 as the SVG's `font-size` (12 units).
+/// Each chart is drawn twice, at a phone width and at a wide one, and the page shows the one
+/// that fits its card (CSS), so a unit is about a pixel: text stays ≥ 11 px on a 390 px phone.
+const FONT_SIZE: f64 = 12.0 * 1.24;
+
+/// The two drawings of every chart: (width, height, x labels at most).
+const NARROW: Layout = Layout {
+    width: 330,
+    height: 220,
+    x_ticks: 4,
+};
+/// Shown from a card width of 560 px (style/main.css), so never drawn smaller than this.
+const WIDE: Layout = Layout {
+    width: 560,
+    height: 240,
+    x_ticks: 7,
+};
+
+#[derive(Clone, Copy)]
+struct Layout {
+    width: u32,
+    height: u32,
+    x_ticks: usize,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -57,16 +88,21 @@ pub struct Chart {
     /// Label of each x position (shown thinned out).
     pub x_labels: Vec<String>,
     pub series: Vec<Series>,
+    /// The values' unit, written above the value axis ("steps", "bpm", "h").
+    pub y_unit: String,
+    /// Decimals of the values (ticks get as many as their step needs).
     pub y_decimals: usize,
-    /// Dashed target line.
+    /// Dashed, labelled target line.
     pub goal: Option<f64>,
     pub bands: Vec<Band>,
     /// A fixed y axis (a 1–5 mood scale) instead of one fitted to the data.
     pub y_fixed: Option<(f64, f64)>,
     /// Start the y axis at zero (totals) rather than near the data (weights, rates).
     pub from_zero: bool,
-    pub width: u32,
-    pub height: u32,
+    /// A line drawn over the series (a moving average over summarised bars).
+    pub overlay: Option<Series>,
+    /// A lower drawing (a chart under another one).
+    pub compact: bool,
 }
 
 impl Chart {
@@ -77,24 +113,15 @@ impl Chart {
             kind,
             x_labels,
             series: Vec::new(),
+            y_unit: String::new(),
             y_decimals: 0,
             goal: None,
             bands: Vec::new(),
             y_fixed: None,
             from_zero: kind != Kind::Line,
-            width: 400,
-            height: 220,
+            overlay: None,
+            compact: false,
         }
-    }
-
-    /// Room for the longest y label ("100,000" needs more than "5.0"), at ~8 px a character.
-    fn y_label_width(&self, lo: f64, hi: f64) -> u32 {
-        let longest = [lo, hi]
-            .iter()
-            .map(|v| crate::health::catalogue::format_number(*v, self.y_decimals as u8).len())
-            .max()
-            .unwrap_or(4) as u32;
-        (longest * 8 + 12).max(40)
     }
 
     fn y_range(&self) -> (f64, f64) {
@@ -141,74 +168,125 @@ impl Chart {
         (lo, hi + span * 0.1)
     }
 
+    /// Both drawings, each in its own box; the stylesheet shows the one that fits the screen.
     pub fn render(&self) -> String {
+        let (narrow, wide) = (self.render_at(NARROW), self.render_at(WIDE));
+        if narrow.is_empty() || wide.is_empty() {
+            return String::new();
+        }
+        format!("<div class=\"chart-narrow\">{narrow}</div><div class=\"chart-wide\">{wide}</div>")
+    }
+
+    fn render_at(&self, layout: Layout) -> String {
+        let layout = if self.compact {
+            Layout {
+                height: layout.height * 4 / 5,
+                ..layout
+            }
+        } else {
+            layout
+        };
         let mut svg = String::new();
-        if let Err(e) = self.draw(&mut svg) {
+        if let Err(e) = self.draw(&mut svg, layout) {
             tracing::warn!(error = %e, "chart could not be drawn");
             return String::new();
         }
         // Several series: say which is which (the legend is drawn as text next to the chart).
-        let desc = if self.series.len() > 1 {
+        let mut desc = self.desc.clone();
+        if self.series.len() > 1 {
             let names: Vec<&str> = self.series.iter().map(|s| s.name.as_str()).collect();
-            format!("{} Series: {}.", self.desc, names.join(", "))
-                .trim()
-                .to_string()
-        } else {
-            self.desc.clone()
-        };
-        finish_svg(svg, &self.title, &desc, self.width, self.height)
+            desc = format!("{desc} Series: {}.", names.join(", "));
+        }
+        if let Some(o) = &self.overlay {
+            desc = format!("{desc} The line is the {}.", o.name);
+        }
+        if let Some(g) = self.goal {
+            desc = format!(
+                "{desc} Dashed line: goal of {}{}.",
+                crate::health::catalogue::format_number(g, self.y_decimals as u8),
+                unit_suffix(&self.y_unit)
+            );
+        }
+        finish_svg(svg, &self.title, desc.trim(), layout.width, layout.height)
     }
 
-    fn draw(&self, out: &mut String) -> Result<(), Box<dyn std::error::Error>> {
+    fn draw(&self, out: &mut String, layout: Layout) -> Result<(), Box<dyn std::error::Error>> {
         let n = self.x_labels.len().max(1);
-        let (y_lo, y_hi) = self.y_range();
-        let root = SVGBackend::with_string(out, (self.width, self.height)).into_drawing_area();
-        let text = TextStyle::from((FONT, 14).into_font()).color(&INK);
-        // Tick positions: every labelled position when labels are sparse (intraday hours),
-        // else about six evenly spaced days including the last.
-        let sparse = self.x_labels.iter().any(String::is_empty);
-        let ticks: Vec<f64> = if sparse {
-            (0..n)
-                .filter(|i| !self.x_labels[*i].is_empty())
-                .map(|i| i as f64)
-                .collect()
-        } else {
-            let step = n.div_ceil(6).max(1);
-            let mut t: Vec<f64> = (0..n).rev().step_by(step).map(|i| i as f64).collect();
-            t.reverse();
-            t
-        };
+        let (lo, hi) = self.y_range();
+        let (ticks, y_lo, y_hi, tick_decimals) = nice_ticks(lo, hi, self.y_fixed.is_some());
+        let (w, h) = (layout.width, layout.height);
+        let root = SVGBackend::with_string(out, (w, h)).into_drawing_area();
+        let text = TextStyle::from((FONT, FONT_SIZE).into_font()).color(&INK);
+        let tick_label = |v: f64| crate::health::catalogue::format_number(v, tick_decimals as u8);
+        let y_area = ticks
+            .iter()
+            .map(|t| text_width(&tick_label(*t)))
+            .fold(0.0, f64::max)
+            .ceil() as u32
+            + 10;
         let mut chart = ChartBuilder::on(&root)
-            .margin_top(8)
-            .margin_right(12)
-            .x_label_area_size(24)
-            .y_label_area_size(self.y_label_width(y_lo, y_hi))
+            .margin_top((FONT_SIZE * 1.6) as u32)
+            .margin_right(10)
+            .x_label_area_size((FONT_SIZE * 1.9) as u32)
+            .y_label_area_size(y_area.max(28))
             .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), y_lo..y_hi)?;
-        let decimals = self.y_decimals;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            // x labels are drawn below at exact positions (plotters would pick "nice" numbers).
+            .disable_y_mesh()
+            // Both axes' labels are drawn below at exact positions (plotters would pick its own).
             .x_labels(0)
-            .y_labels(5)
-            .y_label_formatter(&move |y| {
-                crate::health::catalogue::format_number(*y, decimals as u8)
-            })
-            .label_style(text.clone())
+            .y_labels(0)
             .axis_style(INK.mix(0.35))
-            .bold_line_style(INK.mix(0.12))
-            .light_line_style(INK.mix(0.0))
             .draw()?;
+        let (left, _) = chart.backend_coord(&(-0.5, y_lo));
+        let (right, bottom) = chart.backend_coord(&(n as f64 - 0.5, y_lo));
 
-        let label_style = text.pos(Pos::new(HPos::Center, VPos::Top));
+        // The value axis: grid lines at round steps, their labels, the unit on top.
         for t in &ticks {
-            let label = &self.x_labels[*t as usize];
-            let (px, py) = chart.backend_coord(&(*t, y_lo));
-            root.draw(&Text::new(label.clone(), (px, py + 5), label_style.clone()))?;
+            let (_, py) = chart.backend_coord(&(-0.5, *t));
+            chart.draw_series(LineSeries::new(
+                vec![(-0.5, *t), (n as f64 - 0.5, *t)],
+                INK.mix(0.12).stroke_width(1),
+            ))?;
+            root.draw(&Text::new(
+                tick_label(*t),
+                (left - 6, py),
+                text.pos(Pos::new(HPos::Right, VPos::Center)),
+            ))?;
+        }
+        if !self.y_unit.is_empty() {
+            root.draw(&Text::new(
+                self.y_unit.clone(),
+                (2, 2),
+                text.pos(Pos::new(HPos::Left, VPos::Top)),
+            ))?;
+        }
+
+        // The x axis: a few labels, evenly spaced and including the last, kept inside the chart.
+        for t in x_ticks(&self.x_labels, layout.x_ticks) {
+            let label = &self.x_labels[t];
+            let (px, _) = chart.backend_coord(&(t as f64, y_lo));
+            let half = (text_width(label) / 2.0).ceil() as i32;
+            let (x, hpos) = if px + half > w as i32 - 2 {
+                (w as i32 - 2, HPos::Right)
+            } else if px - half < 2 {
+                (2, HPos::Left)
+            } else {
+                (px, HPos::Center)
+            };
+            root.draw(&Text::new(
+                label.clone(),
+                (x, bottom + 6),
+                text.pos(Pos::new(hpos, VPos::Top)),
+            ))?;
         }
         for band in &self.bands {
             chart.draw_series(std::iter::once(Rectangle::new(
-                [(-0.5, band.from), (n as f64 - 0.5, band.to.min(y_hi))],
+                [
+                    (-0.5, band.from.max(y_lo)),
+                    (n as f64 - 0.5, band.to.min(y_hi)),
+                ],
                 band.color.mix(0.12).filled(),
             )))?;
         }
@@ -217,19 +295,7 @@ impl Chart {
                 // Dense series (a day of minutes) read better with a thinner line.
                 let width = if n > 400 { 1 } else { 2 };
                 for s in &self.series {
-                    let style = s.color.stroke_width(width);
-                    for run in runs(&s.values) {
-                        if run.len() == 1 {
-                            let (x, y) = run[0];
-                            chart.draw_series(std::iter::once(Circle::new(
-                                (x, y),
-                                3,
-                                s.color.filled(),
-                            )))?;
-                        } else {
-                            chart.draw_series(LineSeries::new(run, style))?;
-                        }
-                    }
+                    draw_line(&mut chart, s, width)?;
                 }
             }
             Kind::Bars => {
@@ -271,6 +337,9 @@ impl Chart {
                 }
             }
         }
+        if let Some(o) = &self.overlay {
+            draw_line(&mut chart, o, 2)?;
+        }
         if let Some(goal) = self.goal {
             chart.draw_series(DashedLineSeries::new(
                 vec![(-0.5, goal), (n as f64 - 0.5, goal)],
@@ -278,9 +347,47 @@ impl Chart {
                 4,
                 INK.mix(0.7).stroke_width(1),
             ))?;
+            let (_, py) = chart.backend_coord(&(-0.5, goal));
+            root.draw(&Text::new(
+                format!(
+                    "Goal {}",
+                    crate::health::catalogue::format_number(goal, self.y_decimals as u8)
+                ),
+                (right - 2, py - 3),
+                text.pos(Pos::new(HPos::Right, VPos::Bottom)),
+            ))?;
         }
         root.present()?;
         Ok(())
+    }
+}
+
+fn draw_line<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    s: &Series,
+    width: u32,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let style = s.color.stroke_width(width);
+    for run in runs(&s.values) {
+        if run.len() == 1 {
+            let (x, y) = run[0];
+            chart.draw_series(std::iter::once(Circle::new((x, y), 3, s.color.filled())))?;
+        } else {
+            chart.draw_series(LineSeries::new(run, style))?;
+        }
+    }
+    Ok(())
+}
+
+/// " steps", " h": a unit after a number, when there is one.
+fn unit_suffix(unit: &str) -> String {
+    if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
     }
 }
 
@@ -372,10 +479,26 @@ mod tests {
             color: family_color("activity"),
             values: vec![Some(1.0), None, Some(3.0), Some(4.0)],
         });
-        c.goal = Some(2.5);
+        c.goal = Some(3.0);
+        c.y_unit = "steps".into();
         let svg = c.render();
-        assert!(svg.starts_with("<svg"), "{svg}");
-        assert!(svg.contains("<title>Steps</title><desc>Daily steps</desc>"));
+        assert!(svg.starts_with("<div class=\"chart-narrow\"><svg"), "{svg}");
+        assert_eq!(svg.matches("<svg").count(), 2, "a phone and a wide drawing");
+        assert!(svg.contains(
+            "<title>Steps</title><desc>Daily steps Dashed line: goal of 3 steps.</desc>"
+        ));
+        assert!(svg.contains(">steps</text>"), "unit on the value axis");
+        assert!(svg.contains(">Goal 3</text>"), "labelled goal line");
+        let sizes: Vec<f64> = svg
+            .split("font-size=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next()?.parse().ok())
+            .collect();
+        assert!(!sizes.is_empty());
+        assert!(
+            sizes.iter().all(|s| (11.9..=12.1).contains(s)),
+            "legible text: {sizes:?}"
+        );
         assert!(svg.contains("currentColor"));
         assert!(!svg.contains("#010203"));
         assert!(svg.contains("Mon"));

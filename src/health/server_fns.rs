@@ -133,7 +133,12 @@ pub struct Night {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SleepView {
     pub range: String,
+    /// One page of nights, newest first (`NIGHTS_PER_PAGE`), and where the next page starts.
     pub nights: Vec<Night>,
+    /// The `before` of the next (older) page, when there is one.
+    pub older: Option<String>,
+    /// Whether this is a later page (so "Newest nights" leads back to the first).
+    pub paged: bool,
     pub stages_svg: String,
     pub score_svg: String,
     pub avg_asleep: Option<String>,
@@ -144,14 +149,26 @@ pub struct SleepView {
 }
 
 #[server(endpoint = "health/sleep")]
-pub async fn get_sleep(range: Option<String>) -> Result<SleepView, AppError> {
+pub async fn get_sleep(
+    range: Option<String>,
+    before: Option<String>,
+) -> Result<SleepView, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
+    let before = match before.as_deref().filter(|b| !b.is_empty()) {
+        Some(b) => Some(
+            crate::dates::Day::parse(b)
+                .map_err(|e| AppError::invalid("before", e.form_message()))?
+                .date(),
+        ),
+        None => None,
+    };
     views::sleep::build(
         ctx.db(),
         &auth.user.id,
         &auth.user.timezone,
         range.as_deref(),
+        before,
     )
     .await
 }

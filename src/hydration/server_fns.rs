@@ -197,6 +197,7 @@ pub async fn get_hydration(range: Option<String>) -> Result<HydrationView, AppEr
         values,
     });
     chart.goal = Some(to_unit(s.goal_ml, &s.unit));
+    chart.y_unit = if s.unit == "fl_oz" { "fl oz" } else { "ml" }.to_string();
     let logged: Vec<_> = days.iter().filter_map(|d| totals.get(d)).collect();
     let days_met = logged.iter().filter(|t| t.met()).count();
     // Averaged over the days with any drink logged (a new user's empty month is not "19 ml a day").

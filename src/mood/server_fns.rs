@@ -127,6 +127,7 @@ pub async fn get_mood(
     chart.from_zero = false;
     chart.y_fixed = Some((0.8, 5.2));
     chart.y_decimals = 0;
+    chart.y_unit = "1–5".into();
     let series = |name: &str, color, f: &dyn Fn(&repo::DayMood) -> Option<f64>| charts::Series {
         name: name.into(),
         color,

@@ -204,6 +204,7 @@ pub async fn list(
         let mut c = Chart::new("Training hours per week", Kind::Bars, labels);
         c.desc = "Hours of workouts in each of the last 12 weeks (Monday to Sunday).".into();
         c.y_decimals = 1;
+        c.y_unit = "h".into();
         c.series.push(Series {
             name: "Hours".into(),
             color: charts::family_color("activity"),
@@ -352,12 +353,13 @@ pub async fn detail(
                 .collect(),
         );
         c.desc = "Minutes spent in heart-rate zones 1 (easiest) to 5 (hardest).".into();
+        c.y_unit = "min".into();
         c.series.push(Series {
             name: "Minutes".into(),
             color: charts::family_color("heart"),
             values: zone_values.iter().map(|z| Some(z.1)).collect(),
         });
-        c.height = 180;
+        c.compact = true;
         c.render()
     };
     Ok(WorkoutDetail {

@@ -133,7 +133,7 @@ fn DetailView(d: MetricDetail, table: bool) -> impl IntoView {
         {(table && !empty).then(|| view! {
             <section class="card" aria-labelledby="table-title">
                 <h2 id="table-title" class="card-title">"Day by day"</h2>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Scrollable table">
                     <table class="table">
                         <thead><tr><th>"Day"</th><th>{d.label.clone()}</th>{has_range.then(|| view! { <th>"Range"</th> })}<th>"Source"</th></tr></thead>
                         <tbody>

@@ -15,8 +15,11 @@ pub fn SleepPage() -> impl IntoView {
 
 #[component]
 fn Sleep() -> impl IntoView {
-    let range = query_param("range");
-    let data = Resource::new(move || range.get(), get_sleep);
+    let (range, before) = (query_param("range"), query_param("before"));
+    let data = Resource::new(
+        move || (range.get(), before.get()),
+        |(r, b)| get_sleep(r, b),
+    );
     view! {
         <header class="page-header">
             <p class="breadcrumb"><a href="/trends">"Trends"</a></p>
@@ -36,9 +39,10 @@ fn Sleep() -> impl IntoView {
 
 #[component]
 fn SleepBody(v: SleepView) -> impl IntoView {
-    let empty = v.nights.is_empty();
+    let empty = v.nights.is_empty() && !v.paged;
+    let (range, older, paged) = (v.range.clone(), v.older.clone(), v.paged);
     view! {
-        <RangeTabs base="/sleep" current=v.range.clone() options=&["7", "30", "90"]/>
+        <RangeTabs base="/sleep" current=v.range.clone() options=&["7", "30", "90", "365"]/>
         {if empty {
             view! {
                 <section class="card">
@@ -73,7 +77,7 @@ fn SleepBody(v: SleepView) -> impl IntoView {
                 })}
                 <section class="card" aria-labelledby="nights-title">
                     <h2 id="nights-title" class="card-title">"Nights"</h2>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Scrollable table">
                         <table class="table">
                             <thead><tr><th>"Night"</th><th>"Asleep"</th><th>"Deep · Light · REM · Awake (h:mm)"</th><th>"Bed – wake"</th><th>"Eff."</th><th>"Score"</th></tr></thead>
                             <tbody>
@@ -90,8 +94,22 @@ fn SleepBody(v: SleepView) -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
+                    <NightPages range=range.clone() older=older paged=paged/>
                 </section>
             }.into_any()
         }}
     }
+}
+
+/// "Older nights" / "Newest nights": the table's pages, keyed by date (`?before=`).
+#[component]
+fn NightPages(range: String, older: Option<String>, paged: bool) -> impl IntoView {
+    (older.is_some() || paged).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages of nights">
+                {paged.then(|| view! { <a class="btn btn-ghost" href=format!("/sleep?range={range}")>"← Newest nights"</a> })}
+                {older.map(|b| view! { <a class="btn btn-secondary" href=format!("/sleep?range={range}&before={b}")>"Older nights →"</a> })}
+            </nav>
+        }
+    })
 }

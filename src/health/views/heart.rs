@@ -158,6 +158,7 @@ pub async fn build(
             })
             .collect();
         c.from_zero = false;
+        c.y_unit = "bpm".into();
         c.series.push(Series {
             name: "Heart rate".into(),
             color: charts::family_color("heart"),

@@ -16,6 +16,9 @@ use crate::health::sources::{effective_order, rank, source_name};
 use crate::platform::db::Db;
 use crate::with_db;
 
+/// Nights listed per page of the table.
+pub const NIGHTS_PER_PAGE: usize = 14;
+
 /// (local day, provider, hours asleep, data) as stored.
 type SessionRow = (NaiveDate, String, Option<f64>, Option<Json<Value>>);
 
@@ -37,6 +40,7 @@ pub async fn build(
     user_id: &str,
     timezone: &str,
     range: Option<&str>,
+    before: Option<NaiveDate>,
 ) -> Result<SleepView, AppError> {
     let super::Span {
         tz,
@@ -107,6 +111,7 @@ pub async fn build(
             .and_then(Value::as_f64)
     };
     let mut out = Vec::new();
+    let mut older = None;
     let (mut beds, mut wakes, mut effs) = (Vec::new(), Vec::new(), Vec::new());
     for n in nights.iter().rev() {
         let bed = n.data.get("startTime").and_then(local_clock);
@@ -134,6 +139,14 @@ pub async fn build(
             .find(|s| s.date == n.date)
             .map(|s| s.value)
             .or_else(|| n.data.get("score").and_then(Value::as_f64));
+        // The averages cover the whole range; the table shows one page of it, keyed by date.
+        if before.is_some_and(|b| n.date >= b) {
+            continue;
+        }
+        if out.len() == NIGHTS_PER_PAGE {
+            older = out.last().map(|last: &Night| last.date.clone());
+            continue;
+        }
         out.push(Night {
             date: n.date.to_string(),
             label: day_label(n.date, today),
@@ -169,6 +182,7 @@ pub async fn build(
         let mut c = Chart::new("Sleep stages per night", Kind::Stacked, labels.clone());
         c.desc = "Hours of deep, light and REM sleep and time awake for each night; the table below lists every night.".into();
         c.y_decimals = 0;
+        c.y_unit = "h".into();
         for (name, color, key) in [
             ("Deep", charts::SLEEP_DEEP, "deep"),
             ("Light", charts::SLEEP_LIGHT, "light"),
@@ -180,6 +194,10 @@ pub async fn build(
                 color,
                 values: per_day(key),
             });
+        }
+        if c.summarise(&days) == charts::Summary::Weekly {
+            c.title = "Sleep stages, weekly average".into();
+            c.desc = "Average hours of deep, light and REM sleep and time awake per night, week by week.".into();
         }
         c.render()
     };
@@ -194,6 +212,8 @@ pub async fn build(
             color: charts::family_color("sleep"),
             values: laid.iter().map(|(_, d)| d.map(|d| d.value)).collect(),
         });
+        c.y_unit = "score".into();
+        c.summarise(&days);
         c.render()
     };
     Ok(SleepView {
@@ -205,6 +225,8 @@ pub async fn build(
         avg_score: mean(&score_days.iter().map(|d| d.value).collect::<Vec<_>>())
             .map(|s| format!("{s:.0}")),
         nights: out,
+        older,
+        paged: before.is_some(),
         stages_svg,
         score_svg,
     })

@@ -170,6 +170,7 @@ pub fn chart_for(
         days.len()
     );
     chart.y_decimals = metric.decimals as usize;
+    chart.y_unit = metric.unit.to_string();
     let color = charts::family_color(metric.category.family());
     chart.series.push(Series {
         name: if metric.id == "blood_pressure" {
@@ -186,6 +187,15 @@ pub fn chart_for(
             color: charts::family_color("heart"),
             values: laid.iter().map(|(_, d)| d.and_then(|d| d.aux)).collect(),
         });
+    }
+    let dates: Vec<NaiveDate> = laid.iter().map(|(d, _)| *d).collect();
+    if chart.summarise(&dates) == charts::Summary::Weekly {
+        chart.desc = format!(
+            "Weekly average of the daily {} in {}, {} days with data; the day-by-day table lists every day.",
+            metric.label.to_lowercase(),
+            metric.unit,
+            days.len()
+        );
     }
     chart.render()
 }
