@@ -78,6 +78,15 @@ export default defineConfig({
       use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },
     },
     {
+      // Every page at 390 px in both themes: overflow, chart text size, touch targets, axe-core.
+      // Runs last on the demo server: it follows links to the habit, goal and journal entry the
+      // wellness test wrote (creating its own only when run alone, with --no-deps).
+      name: 'phone-audit',
+      testMatch: /phone-audit\.spec\.ts/,
+      dependencies: ['wellness-phone'],
+      use: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },
+    },
+    {
       name: 'health-desktop',
       testMatch: /health\.spec\.ts/,
       use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 }, baseURL: `http://127.0.0.1:${DEMO_PORT}`, launchOptions: chromium },

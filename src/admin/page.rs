@@ -100,7 +100,7 @@ fn MembersSection(overview: AdminOverview) -> impl IntoView {
     view! {
         <section class="card wide" aria-labelledby="members-title">
             <h2 id="members-title" class="card-title">{format!("Members · {}", overview.members.len())}</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Scrollable table">
                 <table class="table">
                     <thead><tr><th scope="col">"Person"</th><th scope="col">"Role"</th><th scope="col">"Last sign-in"</th></tr></thead>
                     <tbody>

@@ -2,7 +2,7 @@
 //! and the progress of a running sync, kept current without a reload.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 use super::server_fns::{list_connections, ConnectionsView, Disconnect, ProviderCard, SyncNow};
 use crate::health::pages::query_param;
@@ -57,23 +57,10 @@ fn outcome_message(
 fn Connections() -> impl IntoView {
     let sync = ServerAction::<SyncNow>::new();
     let disconnect = ServerAction::<Disconnect>::new();
-    let tick = RwSignal::new(0u32);
     let data = Resource::new(
-        move || (sync.version().get(), disconnect.version().get(), tick.get()),
+        move || (sync.version().get(), disconnect.version().get()),
         |_| list_connections(),
     );
-    // While a sync is queued or running, look again every 1.5 s (hydrated pages only).
-    let busy = Signal::derive(move || data.get().and_then(Result::ok).is_some_and(|v| v.busy));
-    Effect::new(move |_| {
-        if busy.get() {
-            if let Ok(handle) = set_interval_with_handle(
-                move || tick.update(|t| *t = t.wrapping_add(1)),
-                std::time::Duration::from_millis(1500),
-            ) {
-                on_cleanup(move || handle.clear());
-            }
-        }
-    });
     let banner = {
         let (c, f, p) = (
             query_param("connected"),
@@ -97,25 +84,57 @@ fn Connections() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(v) => view! { <ProviderList v=v sync=sync disconnect=disconnect/> }.into_any(),
+                    Ok(v) => view! {
+                        // While a sync is queued or running, the page looks again every 2 s
+                        // (a plain refresh: it needs no JavaScript).
+                        {v.busy.then(|| view! { <Meta http_equiv="refresh" content="2"/> })}
+                        <ProviderList v=v sync=sync disconnect=disconnect/>
+                    }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
         </Transition>
-        <crate::apple_health::AppleHealthImport/>
     }
 }
 
+/// Devices a person can connect (configured on this server, or connected before), then Apple
+/// Health's import; what the server lacks is listed last, and only for administrators, who can
+/// set it up.
 #[component]
 fn ProviderList(
     v: ConnectionsView,
     sync: ServerAction<SyncNow>,
     disconnect: ServerAction<Disconnect>,
 ) -> impl IntoView {
+    let (usable, missing): (Vec<ProviderCard>, Vec<ProviderCard>) = v
+        .providers
+        .into_iter()
+        .partition(|p| p.configured || p.status != "not_connected");
+    let missing: Vec<ProviderCard> = missing
+        .into_iter()
+        .filter(|p| p.setup_hint.is_some())
+        .collect();
+    let none_usable = usable.is_empty();
     view! {
+        {none_usable.then(|| view! {
+            <p class="muted">"No device service is set up on this server yet; you can still import from Apple Health below."</p>
+        })}
         <div class="connection-list">
-            {v.providers.into_iter().map(|p| view! { <ProviderItem p=p sync=sync disconnect=disconnect/> }).collect_view()}
+            {usable.into_iter().map(|p| view! { <ProviderItem p=p sync=sync disconnect=disconnect/> }).collect_view()}
         </div>
+        <crate::apple_health::AppleHealthImport/>
+        {(!missing.is_empty()).then(|| {
+            let count = missing.len();
+            view! {
+                <details class="card not-configured">
+                    <summary class="card-title">{format!("Not set up on this server ({count})")}</summary>
+                    <p class="muted small">"Members don’t see these. Each needs an OAuth client registered with the provider; the variables to set are below."</p>
+                    <div class="connection-list">
+                        {missing.into_iter().map(|p| view! { <ProviderItem p=p sync=sync disconnect=disconnect/> }).collect_view()}
+                    </div>
+                </details>
+            }
+        })}
     }
     .into_any()
 }

@@ -227,6 +227,9 @@ fn data_types(info: &crate::connections::provider::ProviderInfo) -> Vec<String> 
             .iter()
             .map(|e| format!("{}s", crate::connections::provider::capitalize(e))),
     );
+    // A metric and an event can share a name (Strava's workout count and its workouts).
+    let mut seen = std::collections::HashSet::new();
+    types.retain(|t| seen.insert(t.clone()));
     types
 }
 

@@ -217,7 +217,7 @@ fn Goal() -> impl IntoView {
                                 }}
                                 <details class="chart-table">
                                     <summary>"Show as a table"</summary>
-                                    <div class="table-wrap">
+                                    <div class="table-wrap" tabindex="0" role="region" aria-label="Scrollable table">
                                         <table class="table">
                                             <thead><tr><th scope="col">"Period"</th><th scope="col" class="num">"Value"</th><th scope="col">"Met"</th></tr></thead>
                                             <tbody>

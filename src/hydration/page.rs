@@ -201,7 +201,7 @@ fn HydrationBody(
             }}
             <details class="chart-table">
                 <summary>"Show as a table"</summary>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Scrollable table">
                     <table class="table">
                         <thead><tr><th scope="col">"Day"</th><th scope="col" class="num">"Total"</th><th scope="col" class="num">"Goal"</th></tr></thead>
                         <tbody>

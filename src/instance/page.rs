@@ -37,7 +37,7 @@ fn Instance() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match workspaces.await {
                             Ok(list) => view! {
-                                <div class="table-wrap">
+                                <div class="table-wrap" tabindex="0" role="region" aria-label="Scrollable table">
                                     <table class="table">
                                         <thead><tr><th scope="col">"Name"</th><th scope="col">"Address"</th><th scope="col" class="num">"People"</th><th scope="col">"Created"</th></tr></thead>
                                         <tbody>

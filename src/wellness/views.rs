@@ -31,7 +31,7 @@ where
                     None => view! { <span class="month-spacer"></span> }.into_any(),
                 }}
             </div>
-            <div class="month-grid" role="grid" aria-label=month.title.clone()>
+            <div class="month-grid" role="group" aria-label=month.title.clone()>
                 {WEEKDAYS.iter().map(|d| view! { <span class="month-dow" aria-hidden="true">{*d}</span> }).collect_view()}
                 {month.weeks.into_iter().flatten().map(|c| {
                     if c.in_month { cell(c) } else { view! { <span class="month-cell outside" aria-hidden="true"></span> }.into_any() }

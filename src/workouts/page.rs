@@ -175,7 +175,7 @@ fn WorkoutView(w: WorkoutDetail) -> impl IntoView {
         {(!w.laps.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="laps-title">
                 <h2 id="laps-title" class="card-title">"Laps"</h2>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Scrollable table">
                     <table class="table">
                         <thead><tr><th>"Lap"</th><th>"Distance"</th><th>"Time"</th><th>"Pace"</th><th>"Avg HR"</th></tr></thead>
                         <tbody>
