@@ -487,8 +487,9 @@ mod tests {
         assert!(svg.contains(
             "<title>Steps</title><desc>Daily steps Dashed line: goal of 3 steps.</desc>"
         ));
-        assert!(svg.contains(">steps</text>"), "unit on the value axis");
-        assert!(svg.contains(">Goal 3</text>"), "labelled goal line");
+        // plotters ends each text with a line break.
+        assert!(svg.contains(">steps\n</text>"), "unit on the value axis");
+        assert!(svg.contains(">Goal 3\n</text>"), "labelled goal line");
         let sizes: Vec<f64> = svg
             .split("font-size=\"")
             .skip(1)
