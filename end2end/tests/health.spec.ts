@@ -22,11 +22,11 @@ test('overview tiles, metric ranges, sleep, heart and workouts with real data', 
   // A metric's detail page switches ranges (links work with or without JavaScript).
   await steps.click();
   await expect(page.getByRole('heading', { name: 'Steps', level: 1 })).toBeVisible();
-  await expect(page.locator('.chart svg')).toBeVisible();
+  await expect(page.locator('.chart svg:visible')).toBeVisible();
   await page.getByRole('link', { name: '90 days' }).click();
   await expect(page).toHaveURL(/range=90/);
   await expect(page.getByRole('link', { name: '90 days' })).toHaveAttribute('aria-current', 'page');
-  await expect(page.locator('.chart svg title')).toContainText('Steps');
+  await expect(page.locator('.chart svg:visible title')).toContainText('Steps');
   await page.getByRole('link', { name: '7 days' }).click();
   await expect(page).toHaveURL(/range=7/);
   await page.getByRole('link', { name: 'Show table' }).click();
@@ -37,7 +37,7 @@ test('overview tiles, metric ranges, sleep, heart and workouts with real data', 
   await page.goto('/sleep?range=30');
   await expect(page.getByRole('heading', { name: 'Sleep', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Stages per night' })).toBeVisible();
-  await expect(page.locator('.chart svg').first()).toBeVisible();
+  await expect(page.locator('.chart svg:visible').first()).toBeVisible();
   expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(25);
   await shot(page, project, 'health-3-sleep');
 

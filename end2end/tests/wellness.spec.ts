@@ -53,13 +53,13 @@ test('journal, water, habits, mood and goals on a phone', async ({ page }, info)
   await page.getByRole('button', { name: 'Add 500 ml of water' }).first().click();
   await expect(ring).toHaveAttribute('aria-label', '1080 ml of 2500 ml today');
   await expect(page.locator('.drink-list li')).toHaveCount(3);
-  await expect(page.locator('.chart svg')).toBeVisible();
-  await expect(page.locator('.chart svg desc')).toContainText('goal of 2500 ml');
+  await expect(page.locator('.chart svg:visible')).toBeVisible();
+  await expect(page.locator('.chart svg:visible desc')).toContainText('goal of 2500 ml');
   await page.getByRole('button', { name: '↶ Undo last' }).click();
   await expect(ring).toHaveAttribute('aria-label', '580 ml of 2500 ml today');
   await page.getByRole('link', { name: '30 days' }).click();
   await expect(page).toHaveURL(/range=30/);
-  await expect(page.locator('.chart svg title')).toContainText('last 30 days');
+  await expect(page.locator('.chart svg:visible title')).toContainText('last 30 days');
   await shot(page, project, 'wellness-2-water');
 
   // Habits: create a weekdays habit, check it, see the streak.
@@ -101,7 +101,7 @@ test('journal, water, habits, mood and goals on a phone', async ({ page }, info)
   await expect(page.getByText('Mood saved.')).toBeVisible();
   await expect(page.locator('.mood-entry').first()).toContainText('great');
   await expect(page.locator('.mood-entry').first()).toContainText('Energy 4/5');
-  await expect(page.locator('.chart svg')).toBeVisible();
+  await expect(page.locator('.chart svg:visible')).toBeVisible();
   await expect(page.locator('.pixels-grid .px-5')).toHaveCount(1);
   await shot(page, project, 'wellness-4-mood');
 
@@ -117,7 +117,7 @@ test('journal, water, habits, mood and goals on a phone', async ({ page }, info)
   await expect(goal.locator('[role="progressbar"]')).toHaveAttribute('aria-valuenow', /\d+/);
   await goal.locator('.goal-link').click();
   await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
-  await expect(page.locator('.chart svg')).toBeVisible();
+  await expect(page.locator('.chart svg:visible')).toBeVisible();
   await shot(page, project, 'wellness-5-goals');
 
   // Today: every item is there and links to its screen; a mood in one tap.

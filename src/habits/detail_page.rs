@@ -149,7 +149,7 @@ fn HabitBody(
                 <input type="hidden" name="id" value=edit_id/>
                 <HabitFields error=update_error name=c.name.clone() icon=c.icon.clone() color=c.color.clone() frequency=d.frequency.clone() days=d.target_days.clone()/>
                 <Submit label="Save changes" pending=update.pending()/>
-                <Show when=move || matches!(update.value().get(), Some(Ok(())))>
+                <Show when=move || crate::ui::action_done(update).get()>
                     <p class="alert alert-success" role="status">"Saved."</p>
                 </Show>
             </ActionForm>

@@ -487,9 +487,12 @@ mod tests {
         assert!(svg.contains(
             "<title>Steps</title><desc>Daily steps Dashed line: goal of 3 steps.</desc>"
         ));
-        // plotters ends each text with a line break.
-        assert!(svg.contains(">steps\n</text>"), "unit on the value axis");
-        assert!(svg.contains(">Goal 3\n</text>"), "labelled goal line");
+        // plotters puts each text on a line of its own.
+        assert!(
+            svg.contains(">\nsteps\n</text>"),
+            "unit on the value axis: {svg}"
+        );
+        assert!(svg.contains(">\nGoal 3\n</text>"), "labelled goal line");
         let sizes: Vec<f64> = svg
             .split("font-size=\"")
             .skip(1)

@@ -231,7 +231,7 @@ fn HydrationBody(
                 <FormField label=format!("Cup sizes ({unit_label}, separated by commas)") name="sizes" value=v.sizes_input.clone()
                     hint="Each size becomes a one-tap button." error=field_error(settings_error, "sizes")/>
                 <Submit label="Save" pending=settings.pending() secondary=true/>
-                <Show when=move || matches!(settings.value().get(), Some(Ok(())))>
+                <Show when=move || crate::ui::action_done(settings).get()>
                     <p class="alert alert-success" role="status">"Saved. New drinks use this goal; earlier days keep theirs."</p>
                 </Show>
             </ActionForm>

@@ -19,11 +19,14 @@ fn Instance() -> impl IntoView {
     let create = ServerAction::<CreateWorkspace>::new();
     let workspaces = Resource::new(move || create.version().get(), |_| list_workspaces());
     let error = action_error(create);
+    let posted = crate::ui::action_done(create);
     let created = move || match create.value().get() {
         Some(Ok(name)) => Some(format!(
             "Workspace \u{201c}{name}\u{201d} created. Its admin can sign in now."
         )),
-        _ => None,
+        _ => posted
+            .get()
+            .then(|| "Workspace created. Its admin can sign in now.".to_string()),
     };
     view! {
         <header class="page-header">

@@ -43,9 +43,8 @@ fn Measurements() -> impl IntoView {
     reset_on_success(add, add_form);
     reset_on_success(add_bp, bp_form);
     let bp_error = action_error(add_bp);
-    let saved = move || {
-        matches!(add.value().get(), Some(Ok(()))) || matches!(add_bp.value().get(), Some(Ok(())))
-    };
+    let (added, added_bp) = (crate::ui::action_done(add), crate::ui::action_done(add_bp));
+    let saved = move || added.get() || added_bp.get();
     let list_error = Signal::derive(move || {
         action_error(update)
             .get()

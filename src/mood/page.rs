@@ -155,7 +155,7 @@ fn MoodForm(
                 </div>
             </details>
             <Submit label="Save mood" pending=add.pending()/>
-            <Show when=move || matches!(add.value().get(), Some(Ok(())))>
+            <Show when=move || crate::ui::action_done(add).get()>
                 <p class="alert alert-success" role="status">"Mood saved."</p>
             </Show>
         </ActionForm>

@@ -96,6 +96,75 @@ pub async fn refuse_nul_in_forms(req: Request, next: Next) -> Response {
         .await
 }
 
+/// The query parameter that tells a page which of its forms just succeeded (`?__done=<server
+/// function path>`), the way the server-function layer reports a failure (`?__err=`).
+pub const DONE_PARAM: &str = "__done";
+
+/// A plain form post (no JavaScript: every form since pages are islands) that succeeded is sent
+/// back to its page by the server-function layer; this says which form succeeded, so the page
+/// can confirm it ("Saved."). Redirects elsewhere (sign-in to the dashboard) are left alone.
+pub async fn form_post_outcome(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let plain_form = req.method() == Method::POST
+        && path.starts_with(SERVER_FN_PREFIX)
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let referer = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut res = next.run(req).await;
+    if !plain_form || !res.status().is_redirection() || res.headers().contains_key(&SERVER_FN_ERROR)
+    {
+        return res;
+    }
+    let (Some(referer), Some(location)) = (
+        referer,
+        res.headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    ) else {
+        return res;
+    };
+    if let Some(back) = mark_done(&referer, &location, &path) {
+        if let Ok(value) = header::HeaderValue::from_str(&back) {
+            res.headers_mut().insert(header::LOCATION, value);
+        }
+    }
+    res
+}
+
+/// `location` with `__done=<path>` when it leads back to the page the form was on.
+fn mark_done(referer: &str, location: &str, fn_path: &str) -> Option<String> {
+    let strip = |u: &str| -> Option<url::Url> {
+        let mut url = url::Url::parse(u).ok()?;
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| !matches!(k.as_ref(), "__err" | "__path" | DONE_PARAM))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.set_query(None);
+        if !kept.is_empty() {
+            url.query_pairs_mut().extend_pairs(kept);
+        }
+        Some(url)
+    };
+    let back = strip(referer)?;
+    let target =
+        strip(location).or_else(|| back.join(location).ok().and_then(|u| strip(u.as_str())))?;
+    if back.path() != target.path() || back.query() != target.query() {
+        return None;
+    }
+    let mut done = target;
+    done.query_pairs_mut().append_pair(DONE_PARAM, fn_path);
+    Some(done.to_string())
+}
+
 /// Turns a page render that set `Location` into a real redirect.
 pub async fn page_redirect_status(req: Request, next: Next) -> Response {
     let page = matches!(*req.method(), Method::GET | Method::HEAD)
@@ -110,7 +179,32 @@ pub async fn page_redirect_status(req: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::loggable_path;
+    use super::{loggable_path, mark_done};
+
+    #[test]
+    fn a_form_sent_back_to_its_page_is_marked_done() {
+        assert_eq!(
+            mark_done(
+                "http://h/water?range=7",
+                "http://h/water?range=7",
+                "/api/water/add"
+            )
+            .as_deref(),
+            Some("http://h/water?range=7&__done=%2Fapi%2Fwater%2Fadd")
+        );
+        // An earlier outcome on the page is replaced, not piled up.
+        assert_eq!(
+            mark_done(
+                "http://h/mood?__done=%2Fapi%2Fx",
+                "http://h/mood",
+                "/api/mood/add"
+            )
+            .as_deref(),
+            Some("http://h/mood?__done=%2Fapi%2Fmood%2Fadd")
+        );
+        // Sign-in lands elsewhere: no mark.
+        assert_eq!(mark_done("http://h/login", "/", "/api/auth/login"), None);
+    }
 
     #[test]
     fn invitation_tokens_never_reach_the_log() {

@@ -42,7 +42,7 @@ fn ProfileSection() -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
     let profile = Resource::new(move || update.version().get(), |_| get_profile());
     let error = action_error(update);
-    let saved = move || matches!(update.value().get(), Some(Ok(())));
+    let saved = crate::ui::action_done(update);
     view! {
         <section class="card" aria-labelledby="profile-title">
             <h2 id="profile-title" class="card-title">"Profile"</h2>
@@ -55,7 +55,7 @@ fn ProfileSection() -> impl IntoView {
                 })}
             </Suspense>
             <FormError error=error/>
-            <Show when=saved><p class="alert alert-success" role="status">"Profile saved."</p></Show>
+            <Show when=move || saved.get()><p class="alert alert-success" role="status">"Profile saved."</p></Show>
         </section>
     }
 }
@@ -86,13 +86,15 @@ fn PasswordSection() -> impl IntoView {
     let error = action_error(change);
     let form = NodeRef::new();
     reset_on_success(change, form);
+    let changed = crate::ui::action_done(change);
     let done = move || match change.value().get() {
-        Some(Ok(0)) => Some("Password changed.".to_string()),
-        Some(Ok(n)) => Some(format!(
+        Some(Ok(n)) if n > 0 => Some(format!(
             "Password changed. Signed out {n} other session{}.",
             if n == 1 { "" } else { "s" }
         )),
-        _ => None,
+        _ => changed
+            .get()
+            .then(|| "Password changed. Other sessions were signed out.".to_string()),
     };
     view! {
         <section class="card" aria-labelledby="password-title">

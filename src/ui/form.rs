@@ -16,6 +16,19 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
+/// Whether an action just succeeded: in the browser its value, after a plain form post the
+/// `?__done=` mark the server puts on the way back to the page.
+pub fn action_done<S>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let posted = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("__done"))
+        .is_some_and(|p| p == S::PATH);
+    Signal::derive(move || posted || matches!(action.value().get(), Some(Ok(_))))
+}
+
 /// Clears a form once its action succeeds (so a second click doesn't repeat the action with stale
 /// input). Runs in the browser only; after a plain form post the page reloads empty anyway.
 pub fn reset_on_success<S>(action: ServerAction<S>, form: NodeRef<leptos::html::Form>)

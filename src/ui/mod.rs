@@ -19,7 +19,9 @@ pub mod time;
 pub use admin_tabs::AdminTabs;
 pub use copy_button::CopyButton;
 pub use empty_state::EmptyState;
-pub use form::{action_error, field_error, reset_on_success, FormError, FormField, Submit};
+pub use form::{
+    action_done, action_error, field_error, reset_on_success, FormError, FormField, Submit,
+};
 pub use guard::{Access, Guarded, SessionSource};
 pub use shell::SignOut;
 pub use status_pages::{ErrorPanel, Forbidden, NotFound};

@@ -139,13 +139,13 @@ fn EndpointList(
 ) -> impl IntoView {
     let toggle_error = action_error(toggle);
     let test_error = action_error(test);
-    let tested = move || test.value().get().is_some_and(|r| r.is_ok());
+    let tested = crate::ui::action_done(test);
     view! {
         <section class="card wide" aria-labelledby="endpoints-title">
             <h2 id="endpoints-title" class="card-title">"Endpoints"</h2>
             <FormError error=toggle_error/>
             <FormError error=test_error/>
-            <Show when=tested>
+            <Show when=move || tested.get()>
                 <div class="alert alert-success" role="status">"Test event queued. Open the endpoint to see its delivery."</div>
             </Show>
             {if hooks.is_empty() {
