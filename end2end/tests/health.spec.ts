@@ -38,8 +38,16 @@ test('overview tiles, metric ranges, sleep, heart and workouts with real data', 
   await expect(page.getByRole('heading', { name: 'Sleep', level: 1 })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Stages per night' })).toBeVisible();
   await expect(page.locator('.chart svg:visible').first()).toBeVisible();
-  expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(25);
+  // 14 nights a page; the older ones a tap away.
+  await expect(page.locator('table tbody tr')).toHaveCount(14);
   await shot(page, project, 'health-3-sleep');
+  const newest = await page.locator('table tbody tr').first().innerText();
+  await page.getByRole('link', { name: 'Older nights →' }).click();
+  await expect(page).toHaveURL(/before=\d{4}-\d{2}-\d{2}/);
+  expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(10);
+  expect(await page.locator('table tbody tr').first().innerText()).not.toBe(newest);
+  await page.getByRole('link', { name: '← Newest nights' }).click();
+  await expect.poll(() => page.locator('table tbody tr').first().innerText()).toBe(newest);
 
   // Heart: trends, and today's minute-by-minute heart rate with zones.
   await page.goto('/heart');

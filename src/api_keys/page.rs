@@ -24,16 +24,9 @@ pub fn ApiKeysPage() -> impl IntoView {
 fn ApiKeys() -> impl IntoView {
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
-    let created = crate::health::pages::query_param("created");
     let overview = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                revoke.version().get(),
-                created.get(),
-            )
-        },
-        |(_, _, created)| list_api_keys(created),
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_keys(),
     );
     view! {
         <header class="page-header">

@@ -43,38 +43,17 @@ pub struct ApiKeysOverview {
     pub api_base: String,
 }
 
-/// Where a just-created key waits in the server-side session while the page shows it: the form
-/// post is answered with a redirect to `?created=<key id>`, and the page shows the raw key
-/// while that id is this session's latest key, for ten minutes. The raw key never travels in a
-/// URL, and reading does not remove it (a page can render more than once for one request).
+/// Where a just-created key waits in the server-side session until the page shows it (so a
+/// browser without JavaScript sees it too, and it never travels in a URL).
 #[cfg(feature = "ssr")]
 const CREATED_KEY: &str = "api_key_created";
-#[cfg(feature = "ssr")]
-const SHOWN_FOR_MINUTES: i64 = 10;
 
-#[cfg(feature = "ssr")]
-#[derive(Serialize, Deserialize)]
-struct KeptKey {
-    key: CreatedKey,
-    until: chrono::DateTime<chrono::Utc>,
-}
-
-/// `created` is the page's `?created=` (the id of the key just made in this session).
 #[server(endpoint = "api-keys/list")]
-pub async fn list_api_keys(created: Option<String>) -> Result<ApiKeysOverview, AppError> {
+pub async fn list_api_keys() -> Result<ApiKeysOverview, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
     let tz = auth.user.timezone.clone();
-    let just_created = match created.filter(|c| !c.is_empty()) {
-        Some(id) => ctx
-            .session()?
-            .get::<KeptKey>(CREATED_KEY)
-            .await
-            .unwrap_or_default()
-            .filter(|k| k.key.id == id && k.until > chrono::Utc::now())
-            .map(|k| k.key),
-        None => None,
-    };
+    let just_created = crate::platform::shown_once::take::<CreatedKey>(&ctx, CREATED_KEY).await?;
     let now = chrono::Utc::now();
     let local = |t: chrono::DateTime<chrono::Utc>| crate::ui::time::local_datetime(t, &tz);
     let mut keys = Vec::new();
@@ -146,18 +125,7 @@ pub async fn create_api_key(
         name: row.name,
         raw,
     };
-    let kept = KeptKey {
-        key: created.clone(),
-        until: chrono::Utc::now() + chrono::Duration::minutes(SHOWN_FOR_MINUTES),
-    };
-    ctx.session()?
-        .insert(CREATED_KEY, &kept)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "session store error");
-            AppError::Internal
-        })?;
-    ctx.redirect(&format!("/admin/api-keys?created={}", created.id));
+    crate::platform::shown_once::keep(&ctx, CREATED_KEY, &created).await?;
     Ok(created)
 }
 

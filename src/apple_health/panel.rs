@@ -3,7 +3,6 @@
 //! post: neither needs JavaScript).
 
 use leptos::prelude::*;
-use leptos_meta::Meta;
 
 use super::server_fns::{list_imports, ImportView};
 use crate::health::pages::query_param;
@@ -55,7 +54,7 @@ pub fn AppleHealthImport() -> impl IntoView {
                     match data.await {
                         Ok(v) if v.imports.is_empty() => ().into_any(),
                         Ok(v) => view! {
-                            {v.busy.then(|| view! { <Meta http_equiv="refresh" content="2"/> })}
+                            {v.busy.then(|| view! { <meta http-equiv="refresh" content="2"/> })}
                             <ul class="import-list" aria-live="polite">
                                 {v.imports.into_iter().map(|i| view! { <ImportItem i=i/> }).collect_view()}
                             </ul>

@@ -2,7 +2,7 @@
 //! and the progress of a running sync, kept current without a reload.
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 
 use super::server_fns::{list_connections, ConnectionsView, Disconnect, ProviderCard, SyncNow};
 use crate::health::pages::query_param;
@@ -86,8 +86,9 @@ fn Connections() -> impl IntoView {
                 match data.await {
                     Ok(v) => view! {
                         // While a sync is queued or running, the page looks again every 2 s
-                        // (a plain refresh: it needs no JavaScript).
-                        {v.busy.then(|| view! { <Meta http_equiv="refresh" content="2"/> })}
+                        // (a plain refresh: it needs no JavaScript; a refresh pragma works from
+                        // the body too).
+                        {v.busy.then(|| view! { <meta http-equiv="refresh" content="2"/> })}
                         <ProviderList v=v sync=sync disconnect=disconnect/>
                     }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),

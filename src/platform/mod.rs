@@ -11,5 +11,6 @@ pub mod origin_check;
 pub mod password;
 pub mod request;
 pub mod session_store;
+pub mod shown_once;
 pub mod state;
 pub mod throttle;

@@ -53,6 +53,15 @@ impl RequestCtx {
         &self.state.db
     }
 
+    /// What tells this request from every other (`tag_request`).
+    pub fn request_tag(&self) -> &str {
+        self.parts
+            .extensions
+            .get::<RequestTag>()
+            .map(|t| t.0.as_str())
+            .unwrap_or_default()
+    }
+
     /// The signed-in person, if any.
     pub fn auth(&self) -> Option<Authenticated> {
         self.parts.extensions.get::<Authenticated>().cloned()
@@ -143,4 +152,18 @@ impl RequestCtx {
             );
         }
     }
+}
+
+/// A per-request id in the request's extensions (see `shown_once`).
+#[derive(Clone, Debug)]
+pub struct RequestTag(pub String);
+
+/// Tags each page and server-function request with a fresh id.
+pub async fn tag_request(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    req.extensions_mut()
+        .insert(RequestTag(crate::platform::ids::new_id()));
+    next.run(req).await
 }

@@ -142,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn(http_semantics::refuse_nul_in_forms))
         .route_layer(middleware::from_fn(http_semantics::server_fn_status))
         .route_layer(middleware::from_fn(http_semantics::form_post_outcome))
+        .route_layer(middleware::from_fn(crate::platform::request::tag_request))
         .route_layer(middleware::from_fn(http_semantics::page_redirect_status))
         .route_layer(middleware::from_fn_with_state(state.clone(), origin_check))
         .route_layer(middleware::from_fn_with_state(

@@ -95,11 +95,8 @@ fn info(row: repo::WebhookRow, tz: &str) -> WebhookInfo {
 pub async fn list_webhooks() -> Result<WebhooksOverview, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_admin()?;
-    let just_created = ctx
-        .session()?
-        .remove::<CreatedWebhook>(CREATED_WEBHOOK)
-        .await
-        .unwrap_or_default();
+    let just_created =
+        crate::platform::shown_once::take::<CreatedWebhook>(&ctx, CREATED_WEBHOOK).await?;
     let rows = repo::list(ctx.db(), &auth.user.workspace_id, None, 500).await?;
     Ok(WebhooksOverview {
         webhooks: rows
@@ -204,13 +201,7 @@ pub async fn create_webhook(
         url: row.url,
         secret,
     };
-    ctx.session()?
-        .insert(CREATED_WEBHOOK, &created)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "session store error");
-            AppError::Internal
-        })?;
+    crate::platform::shown_once::keep(&ctx, CREATED_WEBHOOK, &created).await?;
     Ok(created)
 }
 
