@@ -54,7 +54,9 @@ pub fn AppleHealthImport() -> impl IntoView {
                     match data.await {
                         Ok(v) if v.imports.is_empty() => ().into_any(),
                         Ok(v) => view! {
-                            {v.busy.then(|| view! { <meta http-equiv="refresh" content="2"/> })}
+                            // To the page without its #apple-health fragment: a refresh to the
+                            // same URL with a fragment only scrolls, it does not reload.
+                            {v.busy.then(|| view! { <meta http-equiv="refresh" content="2; url=/connections"/> })}
                             <ul class="import-list" aria-live="polite">
                                 {v.imports.into_iter().map(|i| view! { <ImportItem i=i/> }).collect_view()}
                             </ul>

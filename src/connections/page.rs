@@ -88,7 +88,7 @@ fn Connections() -> impl IntoView {
                         // While a sync is queued or running, the page looks again every 2 s
                         // (a plain refresh: it needs no JavaScript; a refresh pragma works from
                         // the body too).
-                        {v.busy.then(|| view! { <meta http-equiv="refresh" content="2"/> })}
+                        {v.busy.then(|| view! { <meta http-equiv="refresh" content="2; url=/connections"/> })}
                         <ProviderList v=v sync=sync disconnect=disconnect/>
                     }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
