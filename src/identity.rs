@@ -122,6 +122,8 @@ pub struct SessionUser {
     pub role: Role,
     pub is_instance_owner: bool,
     pub timezone: String,
+    /// How they read measurements (pages convert; the API stays SI).
+    pub units: crate::units::Units,
 }
 
 impl SessionUser {

@@ -32,6 +32,7 @@ pub mod measurements;
 pub mod mood;
 pub mod settings;
 pub mod ui;
+pub mod units;
 pub mod webhooks;
 pub mod wellness;
 pub mod workouts;

@@ -62,3 +62,30 @@ test('the everyday forms work with JavaScript disabled', async ({ page }) => {
   await expect(page.locator('.goal-item').first()).toContainText('250 ml');
   await page.screenshot({ path: 'screenshots/no-javascript-goals.png', fullPage: true });
 });
+
+test('units are chosen with JavaScript disabled and every page follows', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill('owner@example.com');
+  await page.getByLabel('Password').fill('owner-password-1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Hello, Olive' })).toBeVisible();
+
+  await page.goto('/settings');
+  await page.getByLabel('Imperial (mi, lb, °F, fl oz)').check();
+  await page.getByRole('button', { name: 'Save units' }).click();
+  await expect(page.getByText('Units saved.')).toBeVisible();
+  await expect(page.getByLabel('Imperial (mi, lb, °F, fl oz)')).toBeChecked();
+
+  await page.goto('/water');
+  await expect(page.getByText('Another amount or drink')).toBeVisible();
+  await page.getByText('Another amount or drink').click();
+  await expect(page.getByLabel('Amount (fl oz)')).toBeVisible();
+  await page.goto('/measurements');
+  await expect(page.getByRole('option', { name: 'Weight (lb)' })).toBeAttached();
+
+  // Back to metric for the stories that follow.
+  await page.goto('/settings');
+  await page.getByLabel('Metric (km, kg, °C, ml)').check();
+  await page.getByRole('button', { name: 'Save units' }).click();
+  await expect(page.getByText('Units saved.')).toBeVisible();
+});

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod openapi;
 pub mod pagination;
 pub mod providers;
+pub mod units;
 pub mod users;
 pub mod webhooks;
 pub mod wellness;

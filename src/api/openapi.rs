@@ -62,6 +62,7 @@ pub fn collect() -> (axum::Router<AppState>, Spec) {
         .merge(super::health::routes())
         .merge(super::events::routes())
         .merge(super::wellness::routes())
+        .merge(super::units::routes())
         .split_for_parts();
     let mut spec = spec;
     shared_responses(&mut spec);

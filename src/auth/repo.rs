@@ -20,6 +20,11 @@ struct SessionUserRow {
     role: Role,
     is_instance_owner: bool,
     timezone: String,
+    unit_system: Option<String>,
+    unit_distance: Option<String>,
+    unit_weight: Option<String>,
+    unit_temperature: Option<String>,
+    unit_volume: Option<String>,
     session_created_at: DateTime<Utc>,
     session_last_seen_at: DateTime<Utc>,
 }
@@ -39,10 +44,13 @@ pub async fn load_session(
     let row: Option<SessionUserRow> = with_db!(db, pool => sqlx::query_as(
         "SELECT u.id, u.workspace_id, w.name AS workspace_name, u.email, u.display_name, u.role, \
                 u.is_instance_owner, u.timezone, s.created_at AS session_created_at, \
-                s.last_seen_at AS session_last_seen_at \
+                s.last_seen_at AS session_last_seen_at, p.system AS unit_system, \
+                p.distance AS unit_distance, p.weight AS unit_weight, \
+                p.temperature AS unit_temperature, p.volume AS unit_volume \
          FROM auth_sessions s \
          JOIN users u ON u.id = s.user_id \
          JOIN workspaces w ON w.id = u.workspace_id \
+         LEFT JOIN unit_preferences p ON p.user_id = u.id \
          WHERE s.id = $1 AND u.disabled_at IS NULL AND u.password_hash IS NOT NULL")
         .bind(auth_session_id)
         .fetch_optional(pool)
@@ -57,6 +65,13 @@ pub async fn load_session(
             role: r.role,
             is_instance_owner: r.is_instance_owner,
             timezone: r.timezone,
+            units: crate::units::Units::from_words(
+                r.unit_system.as_deref(),
+                r.unit_distance.as_deref(),
+                r.unit_weight.as_deref(),
+                r.unit_temperature.as_deref(),
+                r.unit_volume.as_deref(),
+            ),
         },
         created_at: r.session_created_at,
         last_seen_at: r.session_last_seen_at,

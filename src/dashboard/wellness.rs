@@ -37,7 +37,7 @@ pub async fn get_wellness_today() -> Result<WellnessToday, AppError> {
         habits,
         has_habits,
         mood: crate::mood::server_fns::mood_today(db, user, tz).await?,
-        goals: crate::goals::service::active_goal_cards(db, user, tz).await?,
+        goals: crate::goals::service::active_goal_cards(db, user, tz, &auth.user.units).await?,
     })
 }
 

@@ -138,7 +138,8 @@ pub async fn data(
     let mut events = Vec::new();
     let mut day = first_day;
     while day <= page_end {
-        let batch = demo::day_batch(tz, now, day, seed, true);
+        // As of the window's end: a running total made later would fall outside the window.
+        let batch = demo::day_batch(tz, end.min(now), day, seed, true);
         points.extend(
             batch
                 .points

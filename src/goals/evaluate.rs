@@ -11,6 +11,7 @@ use super::values;
 use super::wording::{amount, rule};
 use crate::error::AppError;
 use crate::platform::db::Db;
+use crate::units::Units;
 use crate::wellness::period::Cadence;
 
 /// How many periods of history the page shows.
@@ -29,6 +30,7 @@ pub async fn evaluate(
     tz: Tz,
     today: NaiveDate,
     g: &GoalRow,
+    units: &Units,
 ) -> Result<(GoalCard, Vec<(NaiveDate, Option<f64>)>), AppError> {
     let (m, cadence, dir, target) = (g.metric(), g.cadence(), g.direction(), g.target_value);
     let goal_start = cadence.start(g.start_date.unwrap_or(today).min(today));
@@ -77,19 +79,24 @@ pub async fn evaluate(
         (v, label.to_string())
     };
     let met = progress::met(dir, value, target, start_value) || g.completed_at.is_some();
+    // Words and figures in the person's unit (lb, fl oz …); the checks above stay in stored units.
+    let (shown, conv) = m.shown(units);
+    let gap = |d: f64| amount(&shown, conv.shown_delta(d));
     let status = match (value, dir) {
         (None, _) => "No data yet".to_string(),
         (Some(_), _) if met => "Goal met".to_string(),
-        (Some(v), Direction::AtLeast) => format!("{} to go", amount(m, target - v)),
-        (Some(v), Direction::AtMost) => format!("{} over", amount(m, v - target)),
-        (Some(v), Direction::Reach) => format!("{} to go", amount(m, (v - target).abs())),
+        (Some(v), Direction::AtLeast) => format!("{} to go", gap(target - v)),
+        (Some(v), Direction::AtMost) => format!("{} over", gap(v - target)),
+        (Some(v), Direction::Reach) => format!("{} to go", gap((v - target).abs())),
     };
     let card = GoalCard {
         id: g.id.clone(),
         name: g.name.clone(),
-        rule: rule(m, dir, cadence, target),
+        rule: rule(&shown, dir, cadence, conv.shown(target)),
         period,
-        value: value.map(|v| amount(m, v)).unwrap_or_else(|| "—".into()),
+        value: value
+            .map(|v| amount(&shown, conv.shown(v)))
+            .unwrap_or_else(|| "—".into()),
         percent: if g.completed_at.is_some() {
             100.0
         } else {

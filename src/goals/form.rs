@@ -18,6 +18,8 @@ pub struct GoalDraft<'a> {
     pub name: Option<&'a str>,
     /// For a `habit_completions` goal: the habit's id.
     pub habit: Option<&'a str>,
+    /// The units the target is typed in (the API's are metric).
+    pub units: crate::units::Units,
 }
 
 /// A draft's rule, checked: what it measures, how often, which way and to what target.
@@ -45,6 +47,10 @@ pub fn parse_rule(draft: &GoalDraft<'_>) -> Result<CheckedRule, AppError> {
             ),
         ));
     }
+    // Typed in the person's unit (lb, fl oz …), checked there, kept in the stored unit.
+    let (m_stored, conv) = (m, m.shown(&draft.units).1);
+    let shown = m.shown(&draft.units).0;
+    let m = &shown;
     let t = draft.target.trim().replace(',', ".");
     let target: f64 = t
         .parse()
@@ -66,8 +72,20 @@ pub fn parse_rule(draft: &GoalDraft<'_>) -> Result<CheckedRule, AppError> {
             ),
         ));
     }
+    let target = if conv == crate::units::Conversion::SAME {
+        target
+    } else {
+        (conv.stored(target) * 10_000.0).round() / 10_000.0
+    };
+    if target <= 0.0 {
+        // A few thousandths of an ounce: nothing once stored.
+        return Err(AppError::invalid(
+            "target",
+            format!("Enter a target between 0 and {}.", amount(m, m.max)),
+        ));
+    }
     Ok(CheckedRule {
-        metric: m,
+        metric: m_stored,
         cadence,
         direction: dir,
         target,
@@ -76,12 +94,17 @@ pub fn parse_rule(draft: &GoalDraft<'_>) -> Result<CheckedRule, AppError> {
 
 /// The name as typed (up to 100 characters), or one made from the rule when left empty
 /// ("Daily steps", "Weight of 70 kg").
-pub fn name_or_default(typed: Option<&str>, r: &CheckedRule) -> Result<String, AppError> {
-    let m = r.metric;
+pub fn name_or_default(
+    typed: Option<&str>,
+    r: &CheckedRule,
+    units: &crate::units::Units,
+) -> Result<String, AppError> {
+    let (m, conv) = r.metric.shown(units);
+    let m = &m;
     let name = match form::optional_text("name", typed.unwrap_or(""), 100)? {
         Some(n) => n,
         None if r.direction == Direction::Reach => {
-            format!("{} of {}", m.label, amount(m, r.target))
+            format!("{} of {}", m.label, amount(m, conv.shown(r.target)))
         }
         None => format!(
             "{} {}",

@@ -31,6 +31,7 @@ pub enum Combine {
     Last,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct GoalMetric {
     pub id: &'static str,
     pub label: &'static str,
@@ -55,6 +56,24 @@ pub const GOAL_METRICS: [GoalMetric; 8] = [
     GoalMetric { id: "mood_avg", label: "Average mood", unit: "/ 5", category: "mental_health", combine: Combine::Mean, decimals: 1, max: 5.0 },
     GoalMetric { id: "habit_completions", label: "Habit check-ins", unit: "check-ins", category: "custom", combine: Combine::Sum, decimals: 0, max: 10_000.0 },
 ];
+
+impl GoalMetric {
+    /// The metric as this person reads it (weight in lb, water in fl oz …) and the conversion
+    /// of its figures from the stored unit.
+    pub fn shown(&self, units: &crate::units::Units) -> (GoalMetric, crate::units::Conversion) {
+        use crate::units::{Conversion, Quantity, Unit};
+        let Some(q) = Quantity::of_metric(self.id) else {
+            return (*self, Conversion::SAME);
+        };
+        let unit = units.unit(q);
+        let conv = Conversion::to(unit);
+        let mut shown = *self;
+        shown.unit = unit.symbol();
+        shown.decimals = if unit == Unit::Ml { 0 } else { 1 };
+        shown.max = conv.shown(self.max).floor();
+        (shown, conv)
+    }
+}
 
 pub fn goal_metric(id: &str) -> Option<&'static GoalMetric> {
     GOAL_METRICS.iter().find(|m| m.id == id)

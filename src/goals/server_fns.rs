@@ -48,7 +48,10 @@ pub async fn list_goals() -> Result<GoalsView, AppError> {
         archived: vec![],
         metrics: GOAL_METRICS
             .iter()
-            .map(|m| (m.id.into(), m.label.into(), m.unit.into()))
+            .map(|m| {
+                let (shown, _) = m.shown(&auth.user.units);
+                (m.id.into(), m.label.into(), shown.unit.into())
+            })
             .collect(),
         habits: crate::habits::service::list(ctx.db(), &auth.user.id)
             .await?
@@ -58,7 +61,7 @@ pub async fn list_goals() -> Result<GoalsView, AppError> {
             .collect(),
     };
     for g in repo::list(ctx.db(), &auth.user.id).await? {
-        let (card, _) = evaluate(ctx.db(), &auth.user.id, tz, today, &g).await?;
+        let (card, _) = evaluate(ctx.db(), &auth.user.id, tz, today, &g, &auth.user.units).await?;
         if card.archived {
             view.archived.push(card);
         } else if card.completed {
@@ -77,8 +80,12 @@ pub async fn get_goal(id: String) -> Result<GoalDetail, AppError> {
     let tz = local_time::zone(&auth.user.timezone);
     let today = local_time::today(tz);
     let g = repo::get(ctx.db(), &auth.user.id, &id).await?;
-    let (card, history) = evaluate(ctx.db(), &auth.user.id, tz, today, &g).await?;
-    let (m, cadence, dir) = (g.metric(), g.cadence(), g.direction());
+    let (card, history) =
+        evaluate(ctx.db(), &auth.user.id, tz, today, &g, &auth.user.units).await?;
+    let (cadence, dir) = (g.cadence(), g.direction());
+    // Chart and table in the person's unit (lb, fl oz …).
+    let (shown, conv) = g.metric().shown(&auth.user.units);
+    let m = &shown;
     let mut chart = charts::Chart::new(
         format!("{} per {}", m.label, cadence.noun()),
         if m.combine == Combine::Last {
@@ -105,9 +112,12 @@ pub async fn get_goal(id: String) -> Result<GoalDetail, AppError> {
             "mental_health" => "mood",
             _ => "",
         }),
-        values: history.iter().map(|(_, v)| *v).collect(),
+        values: history
+            .iter()
+            .map(|(_, v)| v.map(|v| conv.shown(v)))
+            .collect(),
     });
-    chart.goal = Some(g.target_value);
+    chart.goal = Some(conv.shown(g.target_value));
     chart.y_decimals = m.decimals.into();
     chart.y_unit = m.unit.to_string();
     if m.combine == Combine::Last {
@@ -140,7 +150,8 @@ pub async fn get_goal(id: String) -> Result<GoalDetail, AppError> {
                     } else {
                         cadence.label(*d)
                     },
-                    v.map(|v| amount(m, v)).unwrap_or_else(|| "—".into()),
+                    v.map(|v| amount(m, conv.shown(v)))
+                        .unwrap_or_else(|| "—".into()),
                     progress::met(dir, *v, g.target_value, g.start_value()),
                 )
             })
@@ -168,6 +179,7 @@ pub async fn create_goal(
         target: &target,
         name: name.as_deref(),
         habit: habit.as_deref(),
+        units: auth.user.units,
     };
     service::create(ctx.db(), &auth.user.id, tz, draft).await
 }

@@ -13,6 +13,7 @@ use super::values;
 use crate::error::AppError;
 use crate::health::local_time;
 use crate::platform::db::Db;
+use crate::units::Units;
 
 /// Every goal of the person with its progress evaluated as of today; the rows are read after
 /// the evaluation, so their stored figures (current value, streaks, completion) are current.
@@ -20,11 +21,15 @@ pub async fn evaluated(
     db: &Db,
     user_id: &str,
     tz: Tz,
+    units: &Units,
 ) -> Result<Vec<(GoalRow, GoalCard)>, AppError> {
     let today = local_time::today(tz);
     let mut cards = std::collections::HashMap::new();
     for g in repo::list(db, user_id).await? {
-        cards.insert(g.id.clone(), evaluate(db, user_id, tz, today, &g).await?.0);
+        cards.insert(
+            g.id.clone(),
+            evaluate(db, user_id, tz, today, &g, units).await?.0,
+        );
     }
     Ok(repo::list(db, user_id)
         .await?
@@ -34,7 +39,12 @@ pub async fn evaluated(
 }
 
 /// Active goals' progress, for the Today screen.
-pub async fn active_goal_cards(db: &Db, user_id: &str, tz: Tz) -> Result<Vec<GoalCard>, AppError> {
+pub async fn active_goal_cards(
+    db: &Db,
+    user_id: &str,
+    tz: Tz,
+    units: &Units,
+) -> Result<Vec<GoalCard>, AppError> {
     let today = local_time::today(tz);
     let mut out = Vec::new();
     for g in repo::list(db, user_id)
@@ -42,7 +52,7 @@ pub async fn active_goal_cards(db: &Db, user_id: &str, tz: Tz) -> Result<Vec<Goa
         .iter()
         .filter(|g| g.is_active && g.completed_at.is_none())
     {
-        out.push(evaluate(db, user_id, tz, today, g).await?.0);
+        out.push(evaluate(db, user_id, tz, today, g, units).await?.0);
     }
     Ok(out)
 }
@@ -85,7 +95,7 @@ pub async fn create(
         })?;
         config.insert("startValue".into(), start.into());
     }
-    let name = form::name_or_default(draft.name, &r)?;
+    let name = form::name_or_default(draft.name, &r, &draft.units)?;
     if repo::count(db, user_id).await? >= 100 {
         return Err(AppError::invalid(
             "metric",

@@ -74,15 +74,38 @@ fn HabitBody(
     let year = d.year;
     let month_nav = move |first: &str| format!("/habits/{}?month={first}", cal_id);
     let year_id = id.clone();
+    let weekly = c.weekly_target.is_some();
+    let header = match c.week_progress() {
+        Some(p) => format!("{} · {p}", c.schedule),
+        None => c.schedule.clone(),
+    };
+    let (current_unit, longest_unit) = (c.units(c.current_streak), c.units(c.longest_streak));
+    // A weekly target asks for check-ins in a week, so no single day is marked missed.
+    let legend = if weekly {
+        vec![(4, "Done".to_string()), (0, "No check-in".to_string())]
+    } else {
+        vec![
+            (4, "Done".to_string()),
+            (1, "Missed".to_string()),
+            (0, "Not scheduled".to_string()),
+        ]
+    };
+    // The edit form: a weekly target shows as "Times a week", with no day ticked.
+    let form_days = if weekly {
+        vec![]
+    } else {
+        d.target_days.clone()
+    };
+    let form_times = d.times_per_week.unwrap_or(3);
     view! {
         <Title text=c.name.clone()/>
         <header class=format!("page-header habit-{}", c.color)>
             <h1><span aria-hidden="true">{c.icon.clone()}" "</span>{c.name.clone()}</h1>
-            <p class="muted">{c.schedule.clone()}{c.archived.then_some(" · archived")}</p>
+            <p class="muted">{header}{c.archived.then_some(" · archived")}</p>
         </header>
         <div class="stat-row habit-stats">
-            <div class="card-figure"><span class="tile-label">"Current streak"</span><span class="tile-value num">{c.current_streak}</span></div>
-            <div class="card-figure"><span class="tile-label">"Longest"</span><span class="tile-value num">{c.longest_streak}</span></div>
+            <div class="card-figure"><span class="tile-label">"Current streak"</span><span class="tile-value num">{c.current_streak}</span><span class="muted small">{current_unit}</span></div>
+            <div class="card-figure"><span class="tile-label">"Longest"</span><span class="tile-value num">{c.longest_streak}</span><span class="muted small">{longest_unit}</span></div>
             <div class="card-figure"><span class="tile-label">"Strength"</span><span class="tile-value num">{format!("{}%", c.strength)}</span></div>
             <div class="card-figure"><span class="tile-label">"Check-ins"</span><span class="tile-value num">{d.total_done}</span></div>
         </div>
@@ -140,14 +163,14 @@ fn HabitBody(
                 </nav>
             </div>
             <YearPixels rows=d.year_rows.clone() caption=format!("{} in {year}: {} days done", c.name, d.year_done)
-                legend=vec![(4, "Done".to_string()), (1, "Missed".to_string()), (0, "Not scheduled".to_string())] class="habit-pixels"/>
+                legend=legend class="habit-pixels"/>
         </section>
         <details class="card">
             <summary class="card-title">"Edit habit"</summary>
             <ActionForm action=update attr:class="stack" attr:novalidate=true>
                 <FormError error=update_error/>
                 <input type="hidden" name="id" value=edit_id/>
-                <HabitFields error=update_error name=c.name.clone() icon=c.icon.clone() color=c.color.clone() frequency=d.frequency.clone() days=d.target_days.clone()/>
+                <HabitFields error=update_error name=c.name.clone() icon=c.icon.clone() color=c.color.clone() frequency=d.frequency.clone() days=form_days times=form_times/>
                 <Submit label="Save changes" pending=update.pending()/>
                 <Show when=move || crate::ui::action_done(update).get()>
                     <p class="alert alert-success" role="status">"Saved."</p>

@@ -1,5 +1,6 @@
-//! Habits: daily, weekday or custom schedules, one-tap check-ins for today or any past day,
-//! streaks that honour the schedule, Loop-style habit strength and a year heatmap.
+//! Habits: daily, weekday or custom schedules or a weekly target ("3× a week"), one-tap
+//! check-ins for today or any past day, streaks that honour the schedule (in weeks for a weekly
+//! target), Loop-style habit strength and a year heatmap.
 
 mod detail_page;
 mod page;
@@ -8,6 +9,7 @@ pub mod repo;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod weekly;
 
 pub use detail_page::HabitPage;
 pub use page::{HabitCheck, HabitsPage};

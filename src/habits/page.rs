@@ -5,7 +5,8 @@ use super::server_fns::{list_habits, ArchiveHabit, CheckHabit, CreateHabit, Habi
 use super::{COLORS, PRESETS};
 use crate::error::AppError;
 use crate::ui::{
-    action_error, field_error, Access, EmptyState, ErrorPanel, FormError, Guarded, Submit,
+    action_done, action_error, field_error, reset_on_success, Access, EmptyState, ErrorPanel,
+    FormError, Guarded, Submit,
 };
 
 #[component]
@@ -34,6 +35,9 @@ pub fn HabitCheck(
         0 => String::new(),
         n => format!("🔥 {n}"),
     };
+    let streak_label = (h.current_streak > 0).then(|| h.streak_label());
+    let streak_title = streak_label.clone();
+    let weekly = h.weekly_target.is_some();
     view! {
         <li class=format!("habit-row habit-{}", h.color) class:habit-done=h.done_today>
             <ActionForm action=check attr:class="inline-form">
@@ -47,12 +51,20 @@ pub fn HabitCheck(
                 <span class="habit-icon" aria-hidden="true">{h.icon.clone()}</span>
                 <span>{h.name.clone()}</span>
             </a>
-            <span class="habit-streak num" title="Current streak">{streak}</span>
+            {h.week_progress().map(|p| {
+                // "3× a week · 2 of 3 this week" (the Today screen's compact rows: the count).
+                let text = if compact { p } else { format!("{} · {p}", h.schedule) };
+                view! { <span class="habit-target muted small">{text}</span> }
+            })}
+            <span class="habit-streak num" title=streak_title>
+                <span aria-hidden="true">{streak}</span>
+                <span class="sr-only">{streak_label}</span>
+            </span>
             {(!compact).then(|| view! {
                 <span class="habit-week" aria-label="Last seven days">
                     {h.week.iter().map(|(dow, date, due, done)| {
                         let class = if *done { "week-dot done" } else if *due { "week-dot due" } else { "week-dot" };
-                        let title = format!("{dow} {date}: {}", if *done { "done" } else if *due { "not done" } else { "not scheduled" });
+                        let title = format!("{dow} {date}: {}", if *done { "done" } else if *due { "not done" } else if weekly { "no check-in" } else { "not scheduled" });
                         let sr = title.clone();
                         view! { <span class=class title=title><span class="sr-only">{sr}</span></span> }
                     }).collect_view()}
@@ -82,7 +94,7 @@ fn Habits() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>"Habits"</h1>
-            <p class="muted">"Check off what you did. Days a habit is not scheduled never break its streak."</p>
+            <p class="muted">"Check off what you did. Days a habit is not scheduled never break its streak; a weekly target counts whole weeks."</p>
         </header>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -110,7 +122,7 @@ fn Habits() -> impl IntoView {
                             </section>
                             {(!v.other.is_empty()).then(|| view! {
                                 <section class="card" aria-labelledby="other-title">
-                                    <h2 id="other-title" class="card-title">"Not scheduled today"</h2>
+                                    <h2 id="other-title" class="card-title">"Not due today"</h2>
                                     <ul class="plain-list habit-list">
                                         {v.other.iter().cloned().map(|h| view! { <HabitCheck h=h check=check/> }).collect_view()}
                                     </ul>
@@ -149,6 +161,13 @@ fn NewHabit(
     error: Signal<Option<AppError>>,
     open: bool,
 ) -> impl IntoView {
+    // After a plain form post the page comes back rendered empty; in the browser (should this
+    // become an island) the form is cleared once the habit exists, so a second click cannot
+    // create a duplicate from stale input; autocomplete off keeps the browser from bringing
+    // typed values back when going Back to the page.
+    let form = NodeRef::new();
+    reset_on_success(create, form);
+    let created = action_done(create);
     view! {
         <section class="card" aria-labelledby="new-title">
             <h2 id="new-title" class="card-title">"New habit"</h2>
@@ -162,9 +181,12 @@ fn NewHabit(
                     </ActionForm>
                 }).collect_view()}
             </div>
+            <Show when=move || created.get() && error.get().is_none()>
+                <p class="alert alert-success" role="status">"Habit created."</p>
+            </Show>
             <details open=move || open || error.get().is_some()>
                 <summary class="btn btn-ghost">"Your own habit"</summary>
-                <ActionForm action=create attr:class="stack" attr:novalidate=true>
+                <ActionForm action=create node_ref=form attr:class="stack" attr:novalidate=true attr:autocomplete="off">
                     <FormError error=error/>
                     <HabitFields error=error name="" icon="" color="blue" frequency="daily" days=vec![]/>
                     <Submit label="Create habit" pending=create.pending()/>
@@ -174,7 +196,8 @@ fn NewHabit(
     }
 }
 
-/// The fields shared by the new-habit and edit forms.
+/// The fields shared by the new-habit and edit forms. `frequency` is `daily`, `weekdays`,
+/// `custom` or `weekly` (a weekly target of `times` check-ins).
 #[component]
 pub fn HabitFields(
     error: Signal<Option<AppError>>,
@@ -183,6 +206,7 @@ pub fn HabitFields(
     #[prop(into)] color: String,
     #[prop(into)] frequency: String,
     days: Vec<u8>,
+    #[prop(default = 3)] times: u32,
 ) -> impl IntoView {
     const DAYS: [(u8, &str); 7] = [
         (1, "Mon"),
@@ -222,7 +246,7 @@ pub fn HabitFields(
         <fieldset class="field">
             <legend>"How often"</legend>
             <div class="segmented">
-                {[("daily", "Every day"), ("weekdays", "Weekdays"), ("custom", "Chosen days")].into_iter().map(|(v, l)| view! {
+                {[("daily", "Every day"), ("weekdays", "Weekdays"), ("custom", "Chosen days"), ("weekly", "Times a week")].into_iter().map(|(v, l)| view! {
                     <label><input type="radio" name="frequency" value=v checked=freq == v/>" "{l}</label>
                 }).collect_view()}
             </div>
@@ -232,6 +256,14 @@ pub fn HabitFields(
                 }).collect_view()}
             </div>
             <p class="field-error">{move || field_error(error, "frequency").get()}</p>
+            <div class="field narrow">
+                <label for="habit-times">"How many times (for “Times a week”)"</label>
+                <input id="habit-times" type="number" name="times_per_week" value=times.to_string() min="1" max="6" step="1" inputmode="numeric"
+                    aria-describedby="habit-times-hint"
+                    aria-invalid=move || field_error(error, "times_per_week").get().map(|_| "true")/>
+                <p class="hint" id="habit-times-hint">"1 to 6 check-ins, any days from Monday to Sunday."</p>
+                <p class="field-error">{move || field_error(error, "times_per_week").get()}</p>
+            </div>
         </fieldset>
     }
 }

@@ -11,6 +11,8 @@ use crate::wellness::schedule::Schedule;
 use crate::wellness::streak::{Streaks, Tracker};
 use crate::with_db;
 
+use super::weekly;
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct HabitRow {
     pub id: String,
@@ -20,19 +22,32 @@ pub struct HabitRow {
     pub frequency: String,
     pub target_days: sqlx::types::Json<Vec<u8>>,
     pub active: bool,
+    /// Streak days, or weeks for a weekly target.
     pub current_streak: i32,
     pub longest_streak: i32,
     pub created_at: DateTime<Utc>,
+    /// A weekly target (1–6 check-ins a week); `None` for a day schedule.
+    pub times_per_week: Option<i32>,
 }
 
 impl HabitRow {
+    /// The due days (all seven for a weekly target: any day may hold a check-in).
     pub fn schedule(&self) -> Schedule {
         Schedule::for_frequency(&self.frequency, &self.target_days.0).unwrap_or(Schedule::DAILY)
+    }
+
+    /// Check-ins a week it asks for, when it has a weekly target instead of due days.
+    pub fn weekly_target(&self) -> Option<u32> {
+        weekly::target_of(self.times_per_week)
+    }
+
+    pub fn is_weekly(&self) -> bool {
+        self.weekly_target().is_some()
     }
 }
 
 pub const COLUMNS: &str = "id, name, icon, color, frequency, target_days, active, current_streak, \
-                       longest_streak, created_at";
+                       longest_streak, created_at, times_per_week";
 
 pub async fn list(db: &Db, user_id: &str) -> Result<Vec<HabitRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM habits WHERE user_id = $1 ORDER BY created_at, id");
@@ -68,13 +83,25 @@ pub async fn get(db: &Db, user_id: &str, id: &str) -> Result<HabitRow, AppError>
     row.ok_or_else(|| AppError::NotFound("That habit does not exist (any more).".into()))
 }
 
-/// The fields of the habit form, checked.
+/// The fields of the habit form, checked. A weekly target is stored as `custom` on all seven
+/// days with `times_per_week` set.
 pub struct HabitInput {
     pub name: String,
     pub icon: String,
     pub color: String,
     pub frequency: String,
     pub days: Vec<u8>,
+    pub times_per_week: Option<i32>,
+}
+
+impl HabitInput {
+    pub fn schedule(&self) -> Schedule {
+        Schedule::for_frequency(&self.frequency, &self.days).unwrap_or(Schedule::DAILY)
+    }
+
+    pub fn weekly_target(&self) -> Option<u32> {
+        weekly::target_of(self.times_per_week)
+    }
 }
 
 /// How many active habits the user has (the cap leaves archived ones out).
@@ -92,8 +119,8 @@ pub async fn insert(db: &Db, user_id: &str, input: &HabitInput) -> Result<String
     let id = new_id();
     let now = Utc::now();
     with_db!(db, pool => sqlx::query(
-        "INSERT INTO habits (id, user_id, name, icon, color, frequency, target_days, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
+        "INSERT INTO habits (id, user_id, name, icon, color, frequency, target_days, active, created_at, updated_at, times_per_week) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)")
         .bind(&id)
         .bind(user_id)
         .bind(&input.name)
@@ -103,6 +130,7 @@ pub async fn insert(db: &Db, user_id: &str, input: &HabitInput) -> Result<String
         .bind(sqlx::types::Json(&input.days))
         .bind(true)
         .bind(now)
+        .bind(input.times_per_week)
         .execute(pool)
         .await.map(|r| r.rows_affected()))?;
     Ok(id)
@@ -119,7 +147,7 @@ pub async fn update(
 ) -> Result<(), sqlx::Error> {
     with_db!(db, pool => sqlx::query(
         "UPDATE habits SET name = $1, icon = $2, color = $3, frequency = $4, target_days = $5, updated_at = $6, \
-         current_streak = $7, longest_streak = $8 WHERE id = $9 AND user_id = $10")
+         current_streak = $7, longest_streak = $8, times_per_week = $9 WHERE id = $10 AND user_id = $11")
         .bind(&input.name)
         .bind(&input.icon)
         .bind(&input.color)
@@ -128,6 +156,7 @@ pub async fn update(
         .bind(Utc::now())
         .bind(s.current as i32)
         .bind(s.longest as i32)
+        .bind(input.times_per_week)
         .bind(id)
         .bind(user_id)
         .execute(pool)
@@ -199,8 +228,8 @@ pub async fn completions_per_day(
     Ok(out)
 }
 
-/// Marks `date` done or not done, and updates the habit's streaks in the same transaction.
-/// Repeating a call changes nothing (one check-in per habit and day).
+/// Marks `date` done or not done, and updates the habit's streaks in the same transaction (in
+/// weeks for a weekly target). Repeating a call changes nothing (one check-in per habit and day).
 pub async fn set_done(
     db: &Db,
     habit: &HabitRow,
@@ -211,6 +240,7 @@ pub async fn set_done(
     today: NaiveDate,
 ) -> Result<Streaks, AppError> {
     let schedule = habit.schedule();
+    let target = habit.weekly_target();
     let now = Utc::now();
     let streaks = with_db!(db, pool => async {
         let mut tx = pool.begin().await?;
@@ -228,6 +258,7 @@ pub async fn set_done(
             .fetch_all(&mut *tx)
             .await?;
         let mut tracker = Tracker::from_dates(schedule, &dates);
+        let mut checked: BTreeSet<NaiveDate> = dates.iter().copied().collect();
         if done {
             sqlx::query(
                 "INSERT INTO habit_logs (id, habit_id, user_id, completed_date, note, created_at) \
@@ -242,6 +273,7 @@ pub async fn set_done(
                 .execute(&mut *tx)
                 .await?;
             tracker.check(date);
+            checked.insert(date);
         } else {
             sqlx::query("DELETE FROM habit_logs WHERE habit_id = $1 AND completed_date = $2 AND user_id = $3")
                 .bind(&habit.id)
@@ -250,8 +282,12 @@ pub async fn set_done(
                 .execute(&mut *tx)
                 .await?;
             tracker.uncheck(date);
+            checked.remove(&date);
         }
-        let s = tracker.streaks(today);
+        let s = match target {
+            Some(n) => weekly::streaks(&checked, n, today),
+            None => tracker.streaks(today),
+        };
         sqlx::query("UPDATE habits SET current_streak = $1, longest_streak = $2, updated_at = $3 WHERE id = $4 AND user_id = $5")
             .bind(s.current as i32)
             .bind(s.longest as i32)
@@ -287,7 +323,20 @@ pub async fn refresh_streaks(
     Ok(())
 }
 
-/// Streaks of a habit from its check-ins, as of `today`.
+/// Streaks of a habit from its check-ins, as of `today` (weeks for a weekly target).
 pub fn streaks_of(habit: &HabitRow, dates: &BTreeSet<NaiveDate>, today: NaiveDate) -> Streaks {
-    Tracker::from_dates(habit.schedule(), dates).streaks(today)
+    streaks_for(habit.schedule(), habit.weekly_target(), dates, today)
+}
+
+/// Streaks over due days of `schedule`, or over weeks when there is a weekly `target`.
+pub fn streaks_for(
+    schedule: Schedule,
+    target: Option<u32>,
+    dates: &BTreeSet<NaiveDate>,
+    today: NaiveDate,
+) -> Streaks {
+    match target {
+        Some(n) => weekly::streaks(dates, n, today),
+        None => Tracker::from_dates(schedule, dates).streaks(today),
+    }
 }

@@ -11,7 +11,7 @@ use crate::wellness::calendar::{Month, YearRow};
 #[cfg(feature = "ssr")]
 use {
     super::repo::{self, HabitInput},
-    super::COLORS,
+    super::{weekly, COLORS},
     crate::health::local_time,
     crate::platform::request::RequestCtx,
     crate::wellness::{calendar, form, schedule::Schedule, strength::strength},
@@ -26,16 +26,57 @@ pub struct HabitCard {
     pub name: String,
     pub icon: String,
     pub color: String,
+    /// "Every day", "Mon, Thu", "3× a week".
     pub schedule: String,
+    /// Due on its schedule today; for a weekly target: this week is still short of it.
     pub due_today: bool,
     pub done_today: bool,
+    /// Days, or weeks for a weekly target.
     pub current_streak: u32,
     pub longest_streak: u32,
     /// Loop-style strength, 0–100.
     pub strength: u8,
-    /// The last seven days, oldest first: (weekday initial, date, due, done).
+    /// The last seven days, oldest first: (weekday initial, date, due, done). No day is due
+    /// on its own for a weekly target.
     pub week: Vec<(String, String, bool, bool)>,
     pub archived: bool,
+    /// Check-ins a week it asks for, when it has a weekly target instead of due days.
+    pub weekly_target: Option<u32>,
+    /// Check-ins this week (Monday to Sunday).
+    pub done_this_week: u32,
+}
+
+impl HabitCard {
+    /// What its streaks count: "day" or "week".
+    pub fn streak_unit(&self) -> &'static str {
+        if self.weekly_target.is_some() {
+            "week"
+        } else {
+            "day"
+        }
+    }
+
+    /// "4-week streak", "1-day streak".
+    pub fn streak_label(&self) -> String {
+        format!("{}-{} streak", self.current_streak, self.streak_unit())
+    }
+
+    /// "weeks", "day": the unit of a streak of `n`.
+    pub fn units(&self, n: u32) -> String {
+        format!("{}{}", self.streak_unit(), if n == 1 { "" } else { "s" })
+    }
+
+    /// Whether today's lists show it: due today, or a weekly target met by today's check-in
+    /// (it stays, ticked, where it was checked).
+    pub fn listed_today(&self) -> bool {
+        self.due_today || (self.weekly_target.is_some() && self.done_today)
+    }
+
+    /// "2 of 3 this week", for a weekly target.
+    pub fn week_progress(&self) -> Option<String> {
+        self.weekly_target
+            .map(|n| format!("{} of {n} this week", self.done_this_week))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,8 +90,10 @@ pub struct HabitsView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HabitDetail {
     pub card: HabitCard,
+    /// The form's choice: `daily`, `weekdays`, `custom` or `weekly` (a weekly target).
     pub frequency: String,
     pub target_days: Vec<u8>,
+    pub times_per_week: Option<u32>,
     pub month: Month,
     pub year: i32,
     pub year_rows: Vec<YearRow>,
@@ -69,9 +112,11 @@ pub fn card(
 ) -> HabitCard {
     let dates: BTreeSet<NaiveDate> = done.keys().copied().collect();
     let schedule = h.schedule();
+    let target = h.weekly_target();
     let streaks = repo::streaks_of(h, &dates, today);
     let created = local_time::local_date(h.created_at, tz);
     let start = dates.first().copied().map_or(created, |f| f.min(created));
+    let done_this_week = weekly::done_in_week(&dates, today);
     let week = (0..7)
         .rev()
         .map(|i| {
@@ -79,24 +124,31 @@ pub fn card(
             (
                 d.format("%a").to_string(),
                 d.to_string(),
-                schedule.is_due(d),
+                target.is_none() && schedule.is_due(d),
                 dates.contains(&d),
             )
         })
         .collect();
+    // Strength weighs how many days a week the habit asks for.
+    let weighed = target.map_or(schedule, weekly::strength_schedule);
     HabitCard {
         id: h.id.clone(),
         name: h.name.clone(),
         icon: h.icon.clone(),
         color: h.color.clone(),
-        schedule: schedule.describe(),
-        due_today: schedule.is_due(today),
+        schedule: target.map_or_else(|| schedule.describe(), weekly::describe),
+        due_today: match target {
+            Some(n) => done_this_week < n,
+            None => schedule.is_due(today),
+        },
         done_today: dates.contains(&today),
         current_streak: streaks.current,
         longest_streak: streaks.longest,
-        strength: (strength(&dates, schedule, start, today) * 100.0).round() as u8,
+        strength: (strength(&dates, weighed, start, today) * 100.0).round() as u8,
         week,
         archived: !h.active,
+        weekly_target: target,
+        done_this_week,
     }
 }
 
@@ -129,7 +181,7 @@ pub async fn list_habits() -> Result<HabitsView, AppError> {
         .await?;
         if c.archived {
             view.archived.push(c);
-        } else if c.due_today {
+        } else if c.listed_today() {
             view.due.push(c);
         } else {
             view.other.push(c);
@@ -152,6 +204,7 @@ pub async fn get_habit(
     let logs = repo::logs(ctx.db(), &auth.user.id).await?;
     let done = logs.get(&h.id).cloned().unwrap_or_default();
     let schedule = h.schedule();
+    let weekly_target = h.weekly_target();
     let created = local_time::local_date(h.created_at, tz);
     let started = done
         .keys()
@@ -166,6 +219,9 @@ pub async fn get_habit(
             (0, format!("{when}: still to come"))
         } else if d < started {
             (0, format!("{when}: before the habit started"))
+        } else if weekly_target.is_some() {
+            // A weekly target asks for check-ins in a week, not on given days: no day is missed.
+            (0, format!("{when}: no check-in"))
         } else if !schedule.is_due(d) {
             (0, format!("{when}: not scheduled"))
         } else if d == today {
@@ -187,8 +243,13 @@ pub async fn get_habit(
     let year_done = done.keys().filter(|d| d.year() == year).count();
     Ok(HabitDetail {
         card: card(&h, &done, today, tz),
-        frequency: h.frequency.clone(),
+        frequency: if h.is_weekly() {
+            "weekly".to_string()
+        } else {
+            h.frequency.clone()
+        },
         target_days: h.target_days.0.clone(),
+        times_per_week: weekly_target,
         month: calendar::month(shown, today, describe),
         year,
         year_rows,
@@ -206,7 +267,9 @@ pub async fn get_habit(
     })
 }
 
-/// Checks a habit's fields; `days` are the weekdays (0 = Monday) of a custom schedule.
+/// Checks a habit's fields; `days` are the weekdays (0 = Sunday … 6 = Saturday) of a custom
+/// schedule. A weekly target (`times_per_week`, 1–6) replaces the schedule: `frequency` and
+/// `days` are then ignored and the habit is stored as `custom` on all seven days.
 #[cfg(feature = "ssr")]
 pub fn habit_input(
     name: &str,
@@ -214,6 +277,7 @@ pub fn habit_input(
     color: &str,
     frequency: &str,
     days: &[u8],
+    times_per_week: Option<i64>,
 ) -> Result<HabitInput, AppError> {
     let name = form::required_text("name", name, 100, "a name for the habit")?;
     let icon = icon.trim();
@@ -224,10 +288,23 @@ pub fn habit_input(
     if !COLORS.contains(&color) {
         return Err(AppError::invalid("color", "Choose one of the colours."));
     }
+    if let Some(n) = times_per_week {
+        if !weekly::TARGETS.contains(&n) {
+            return Err(AppError::invalid("times_per_week", weekly::TARGET_MESSAGE));
+        }
+        return Ok(HabitInput {
+            name,
+            icon: icon.to_string(),
+            color: color.to_string(),
+            frequency: "custom".to_string(),
+            days: Schedule::DAILY.days(),
+            times_per_week: Some(n as i32),
+        });
+    }
     if days.iter().any(|d| *d > 6) {
         return Err(AppError::invalid(
             "target_days",
-            "Weekdays are numbered 0 (Monday) to 6 (Sunday).",
+            "Weekdays are numbered 0 (Sunday) to 6 (Saturday).",
         ));
     }
     let schedule = Schedule::for_frequency(frequency, days).ok_or_else(|| {
@@ -243,6 +320,21 @@ pub fn habit_input(
         color: color.to_string(),
         frequency: frequency.to_string(),
         days: schedule.days(),
+        times_per_week: None,
+    })
+}
+
+/// The form's weekly target: read only when "Times a week" (`weekly`) is chosen, as the number
+/// field is always posted. Empty or not a number reads as 0, which `habit_input` refuses on the
+/// field (after the name, icon and colour, like any other field).
+#[cfg(feature = "ssr")]
+fn form_target(frequency: &str, times_per_week: Option<&str>) -> Option<i64> {
+    (frequency == "weekly").then(|| {
+        times_per_week
+            .unwrap_or("")
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(0)
     })
 }
 
@@ -259,15 +351,18 @@ pub async fn create_habit(
     d4: Option<String>,
     d5: Option<String>,
     d6: Option<String>,
+    times_per_week: Option<String>,
 ) -> Result<String, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
+    let frequency = frequency.as_deref().unwrap_or("daily");
     let input = habit_input(
         &name,
         icon.as_deref().unwrap_or(""),
         color.as_deref().unwrap_or("blue"),
-        frequency.as_deref().unwrap_or("daily"),
+        frequency,
         &ticked_days([&d0, &d1, &d2, &d3, &d4, &d5, &d6]),
+        form_target(frequency, times_per_week.as_deref()),
     )?;
     create(ctx.db(), &auth.user.id, &input).await
 }
@@ -309,28 +404,29 @@ pub async fn update_habit(
     d4: Option<String>,
     d5: Option<String>,
     d6: Option<String>,
+    times_per_week: Option<String>,
 ) -> Result<(), AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let habit = repo::get(ctx.db(), &auth.user.id, &id).await?;
+    let frequency = frequency.as_deref().unwrap_or("daily");
     let input = habit_input(
         &name,
         icon.as_deref().unwrap_or(""),
         color.as_deref().unwrap_or("blue"),
-        frequency.as_deref().unwrap_or("daily"),
+        frequency,
         &ticked_days([&d0, &d1, &d2, &d3, &d4, &d5, &d6]),
+        form_target(frequency, times_per_week.as_deref()),
     )?;
-    // The new schedule changes which days count: the streaks are recomputed and stored in the
-    // same statement as the schedule.
+    // The new schedule (or weekly target) changes what counts: the streaks are recomputed and
+    // stored in the same statement as the schedule.
     let logs = repo::logs(ctx.db(), &auth.user.id).await?;
     let dates: BTreeSet<NaiveDate> = logs
         .get(&habit.id)
         .map(|m| m.keys().copied().collect())
         .unwrap_or_default();
     let today = local_time::today(local_time::zone(&auth.user.timezone));
-    let schedule =
-        Schedule::for_frequency(&input.frequency, &input.days).unwrap_or(Schedule::DAILY);
-    let s = crate::wellness::streak::Tracker::from_dates(schedule, &dates).streaks(today);
+    let s = repo::streaks_for(input.schedule(), input.weekly_target(), &dates, today);
     repo::update(ctx.db(), &auth.user.id, &habit.id, &input, s).await?;
     Ok(())
 }
@@ -400,7 +496,8 @@ pub async fn check_habit(
     Ok(())
 }
 
-/// Active habits due today, for the Today screen, and whether there is any active habit.
+/// Active habits due today (a weekly target: while this week is short of it), for the Today
+/// screen, and whether there is any active habit.
 #[cfg(feature = "ssr")]
 pub async fn due_today(
     db: &crate::platform::db::Db,
@@ -417,8 +514,8 @@ pub async fn due_today(
         .collect();
     let due = active
         .iter()
-        .filter(|h| h.schedule().is_due(today))
         .map(|h| card(h, logs.get(&h.id).unwrap_or(&empty), today, tz))
+        .filter(HabitCard::listed_today)
         .collect();
     Ok((due, !active.is_empty()))
 }

@@ -72,6 +72,20 @@ pub fn generate(tz: Tz, now: DateTime<Utc>, opts: DemoOptions) -> Vec<Batch> {
     let first = today - Duration::days(opts.days.saturating_sub(1) as i64);
     let mut rng = Rand(StdRng::seed_from_u64(opts.seed));
     let mut state = State::new(&mut rng);
+    // Settle the drifting state first (see `day_batch`): the first day is an ordinary one.
+    let mut scratch = Batch::new(PROVIDER, Source::User);
+    for back in (1..=WARM_UP_DAYS).rev() {
+        state.day(
+            &mut rng,
+            &mut scratch,
+            first - Duration::days(back),
+            tz,
+            now,
+            false,
+        );
+        scratch.points.clear();
+        scratch.events.clear();
+    }
     let mut batches = Vec::new();
     let mut day = first;
     while day <= today {
@@ -92,14 +106,31 @@ pub fn generate(tz: Tz, now: DateTime<Utc>, opts: DemoOptions) -> Vec<Batch> {
 /// asked for (the demo provider's data API pages through days with it). Baselines come from
 /// the seed; the day's own variation from the seed and the date. Nothing after `now`.
 pub fn day_batch(tz: Tz, now: DateTime<Utc>, day: NaiveDate, seed: u64, intraday: bool) -> Batch {
-    use chrono::Datelike;
     let mut base = Rand(StdRng::seed_from_u64(seed));
     let mut state = State::new(&mut base);
-    let day_seed = seed ^ (day.num_days_from_ce() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut rng = Rand(StdRng::seed_from_u64(day_seed));
+    // Fatigue, HRV and resting heart rate carry over from day to day: the weeks before are
+    // replayed (and thrown away) so the day starts from where they left it, not from the
+    // baseline, which would make every first day look like a personal best.
+    let mut scratch = Batch::new(PROVIDER, Source::User);
+    for back in (1..=WARM_UP_DAYS).rev() {
+        let d = day - Duration::days(back);
+        state.day(&mut day_rng(seed, d), &mut scratch, d, tz, now, false);
+        scratch.points.clear();
+        scratch.events.clear();
+    }
     let mut batch = Batch::new(PROVIDER, Source::User);
-    state.day(&mut rng, &mut batch, day, tz, now, intraday);
+    state.day(&mut day_rng(seed, day), &mut batch, day, tz, now, intraday);
     batch
+}
+
+/// Days replayed before the first generated day so its state is a settled one.
+const WARM_UP_DAYS: i64 = 21;
+
+/// The day's own variation, from the person's seed and the date.
+fn day_rng(seed: u64, day: NaiveDate) -> Rand {
+    use chrono::Datelike;
+    let day_seed = seed ^ (day.num_days_from_ce() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    Rand(StdRng::seed_from_u64(day_seed))
 }
 
 fn push(
@@ -380,7 +411,7 @@ impl State {
             push(batch, now, "workout", None, Some(data), Some(w.start));
         }
 
-        // The day's activity totals, recorded at the end of the day (or so far, for today).
+        // The day's activity totals (so far, for today).
         let weekend = weekday >= 5;
         let base_steps = if weekend {
             rng.normal(10_500.0, 3_500.0)
@@ -393,13 +424,15 @@ impl State {
             .map(|w| w.minutes * 165.0)
             .sum();
         let mut steps = base_steps.max(1_200.0) + run_steps;
-        let end_of_day = at(23, 59);
-        let (stamp, share) = match end_of_day {
+        // One instant per day (its local midnight), so a later sync's running total for today
+        // replaces the earlier one instead of adding to it; today counts the share elapsed.
+        let stamp = at(0, 0);
+        let share = match at(23, 59) {
             Some(e) if e > now => {
                 let elapsed = (now - at(0, 0).unwrap_or(now)).num_minutes().max(0) as f64 / 1440.0;
-                (Some(now - Duration::seconds(1)), elapsed.clamp(0.0, 1.0))
+                elapsed.clamp(0.0, 1.0)
             }
-            e => (e, 1.0),
+            _ => 1.0,
         };
         steps *= share;
         let active = (steps / 130.0 + workout_minutes * share).round();

@@ -1,4 +1,5 @@
-//! CSV download of what a metric page shows: one row per day from the preferred source.
+//! CSV download of what a metric page shows: one row per day from the preferred source, in the
+//! person's units (the `unit` column names them).
 //! `GET /export/health/{metric}.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`, signed-in users only.
 
 use std::collections::HashMap;
@@ -12,6 +13,7 @@ use super::views::{resolve_range, RangeQuery};
 use super::{catalogue, local_time, series, sources};
 use crate::platform::request::Authenticated;
 use crate::platform::state::AppState;
+use crate::units::Conversion;
 
 pub async fn metric_csv(
     State(state): State<AppState>,
@@ -46,20 +48,32 @@ pub async fn metric_csv(
                 .into_response();
         }
     };
+    // Figures in the person's unit (miles, pounds, °F …), the unit column saying which.
+    let (shown, conv) = auth.user.units.shown(metric);
+    let number = |v: f64| {
+        if conv == Conversion::SAME {
+            v.to_string()
+        } else {
+            // Converted figures keep two decimals more than the page shows, no float noise.
+            let text = format!("{:.*}", shown.decimals as usize + 2, v);
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    };
     let mut out = String::from("date,metric,value,unit,min,max,readings,source\n");
-    for d in data.get(metric.id).map(Vec::as_slice).unwrap_or(&[]) {
-        let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for stored in data.get(metric.id).map(Vec::as_slice).unwrap_or(&[]) {
+        let d = &conv.day(stored);
+        let opt = |v: Option<f64>| v.map(number).unwrap_or_default();
         let value = if metric.id == "blood_pressure" {
             format!("{}/{}", d.value.round(), d.aux.unwrap_or(0.0).round())
         } else {
-            d.value.to_string()
+            number(d.value)
         };
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{}\n",
             d.date,
             metric.id,
             value,
-            metric.unit,
+            shown.unit,
             opt(d.min),
             opt(d.max),
             d.count,

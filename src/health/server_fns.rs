@@ -35,7 +35,13 @@ pub struct Overview {
 pub async fn get_overview() -> Result<Overview, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    views::overview::build(ctx.db(), &auth.user.id, &auth.user.timezone).await
+    views::overview::build(
+        ctx.db(),
+        &auth.user.id,
+        &auth.user.timezone,
+        &auth.user.units,
+    )
+    .await
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,7 +63,13 @@ pub struct TrendSection {
 pub async fn get_trends() -> Result<Vec<TrendSection>, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    views::trends::index(ctx.db(), &auth.user.id, &auth.user.timezone).await
+    views::trends::index(
+        ctx.db(),
+        &auth.user.id,
+        &auth.user.timezone,
+        &auth.user.units,
+    )
+    .await
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -89,8 +101,12 @@ pub struct MetricDetail {
     pub to: String,
     pub chart: String,
     pub svg: String,
-    /// Newest first.
+    /// One page of the day-by-day table, newest first.
     pub rows: Vec<DayRow>,
+    /// Whether this is a later page of the table (a "Newest days" link leads back).
+    pub paged: bool,
+    /// The `before` date of the next (older) page of the table.
+    pub older: Option<String>,
     pub stats: Option<Stats>,
     pub sources: Vec<String>,
 }
@@ -102,17 +118,18 @@ pub async fn get_metric_detail(
     from: Option<String>,
     to: Option<String>,
     chart: Option<String>,
+    before: Option<String>,
 ) -> Result<MetricDetail, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let q = views::RangeQuery { range, from, to };
     views::trends::detail(
         ctx.db(),
-        &auth.user.id,
-        &auth.user.timezone,
+        &auth.user,
         &metric,
         &q,
         chart.as_deref(),
+        before.as_deref(),
     )
     .await
 }
@@ -230,6 +247,7 @@ pub async fn get_body(range: Option<String>) -> Result<Vec<BodyCard>, AppError> 
         ctx.db(),
         &auth.user.id,
         &auth.user.timezone,
+        &auth.user.units,
         range.as_deref(),
     )
     .await
@@ -249,7 +267,13 @@ pub struct RecordRow {
 pub async fn get_records() -> Result<Vec<RecordRow>, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    views::records::build(ctx.db(), &auth.user.id, &auth.user.timezone).await
+    views::records::build(
+        ctx.db(),
+        &auth.user.id,
+        &auth.user.timezone,
+        &auth.user.units,
+    )
+    .await
 }
 
 /// A metric that several of the user's sources report, with those sources in the order used.

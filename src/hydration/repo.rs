@@ -24,13 +24,15 @@ pub struct Settings {
 }
 
 pub async fn settings(db: &Db, user_id: &str) -> Result<Settings, sqlx::Error> {
-    let row: Option<(i64, sqlx::types::Json<Vec<i64>>, String)> = with_db!(db, pool => sqlx::query_as(
-        "SELECT CAST(water_goal_ml AS BIGINT), water_sizes, volume_unit FROM wellness_settings WHERE user_id = $1")
+    let row: Option<(i64, sqlx::types::Json<Vec<i64>>)> = with_db!(db, pool => sqlx::query_as(
+        "SELECT CAST(water_goal_ml AS BIGINT), water_sizes FROM wellness_settings WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(pool)
         .await)?;
+    // The volume unit is the person's unit preference: `service::settings` fills it in.
+    let unit = "ml".to_string();
     Ok(match row {
-        Some((goal_ml, sizes, unit)) => Settings {
+        Some((goal_ml, sizes)) => Settings {
             goal_ml,
             sizes: sizes.0,
             unit,
@@ -38,12 +40,12 @@ pub async fn settings(db: &Db, user_id: &str) -> Result<Settings, sqlx::Error> {
         None => Settings {
             goal_ml: DEFAULT_GOAL_ML,
             sizes: DEFAULT_SIZES.to_vec(),
-            unit: "ml".into(),
+            unit,
         },
     })
 }
 
-/// Saves the settings; a new goal also becomes today's (drinks logged since `today_start`
+/// Saves the goal and cup sizes (the unit is saved as a unit preference); a new goal also becomes today's (drinks logged since `today_start`
 /// take the new snapshot), earlier days keep theirs. One transaction.
 pub async fn save_settings(
     db: &Db,
@@ -54,14 +56,13 @@ pub async fn save_settings(
     with_db!(db, pool => async {
         let mut tx = pool.begin().await?;
         sqlx::query(
-            "INSERT INTO wellness_settings (user_id, water_goal_ml, water_sizes, volume_unit, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO wellness_settings (user_id, water_goal_ml, water_sizes, updated_at) \
+             VALUES ($1, $2, $3, $4) \
              ON CONFLICT (user_id) DO UPDATE SET water_goal_ml = excluded.water_goal_ml, \
-               water_sizes = excluded.water_sizes, volume_unit = excluded.volume_unit, updated_at = excluded.updated_at")
+               water_sizes = excluded.water_sizes, updated_at = excluded.updated_at")
             .bind(user_id)
             .bind(s.goal_ml as i32)
             .bind(sqlx::types::Json(&s.sizes))
-            .bind(&s.unit)
             .bind(Utc::now())
             .execute(&mut *tx)
             .await?;

@@ -103,7 +103,7 @@ pub async fn water_today(
     user_id: &str,
     tz: chrono_tz::Tz,
 ) -> Result<WaterToday, AppError> {
-    let s = repo::settings(db, user_id).await?;
+    let s = service::settings(db, user_id).await?;
     let today = local_time::today(tz);
     let day = service::daily_totals(db, user_id, tz, today, today).await?;
     let d = day.get(&today).copied();
@@ -123,7 +123,7 @@ pub async fn get_hydration(range: Option<String>) -> Result<HydrationView, AppEr
     if span.key == "365" || span.key == "90" {
         return Err(AppError::invalid("range", "Choose 7 or 30 days."));
     }
-    let s = repo::settings(db, &auth.user.id).await?;
+    let s = service::settings(db, &auth.user.id).await?;
     let today = span.today;
     // One read of a year back: the streak, the chart's days and today's drinks all come from it.
     let year = repo::rows(
@@ -363,7 +363,7 @@ pub async fn save_water_settings(
         return Err(AppError::invalid("unit", "Choose ml or fl oz."));
     }
     // Amounts are typed in the unit shown so far, then stored in ml.
-    let current = repo::settings(ctx.db(), &auth.user.id).await?;
+    let current = service::settings(ctx.db(), &auth.user.id).await?;
     let goal_ml = parse_amount("goal", &goal, &current.unit, 500..=10_000)?;
     let mut list = Vec::new();
     for part in sizes.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -399,10 +399,13 @@ pub async fn save_water_settings(
         &repo::Settings {
             goal_ml,
             sizes: list,
-            unit,
+            unit: unit.clone(),
         },
         today_start,
     )
     .await?;
+    if let Some(unit) = crate::units::Unit::parse(&unit) {
+        crate::units::service::set(ctx.db(), &auth.user.id, unit).await?;
+    }
     Ok(())
 }

@@ -25,6 +25,18 @@ pub async fn daily_totals(
     repo::daily_totals(db, user_id, tz, from, to).await
 }
 
+/// The water settings with the volume unit the person reads (their unit preference, set in
+/// Settings → Units or on the Water page).
+pub async fn settings(db: &Db, user_id: &str) -> Result<repo::Settings, sqlx::Error> {
+    let mut s = repo::settings(db, user_id).await?;
+    s.unit = crate::units::service::load(db, user_id)
+        .await?
+        .volume()
+        .as_str()
+        .to_string();
+    Ok(s)
+}
+
 /// A beverage id from the list (water when empty).
 pub fn check_beverage(field: &str, raw: Option<&str>) -> Result<String, AppError> {
     let beverage = raw

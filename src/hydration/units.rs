@@ -1,18 +1,16 @@
-//! Millilitres and US fluid ounces.
+//! Millilitres and US fluid ounces (the unit words of [`crate::units`]: `ml`, `fl_oz`).
 
-pub const ML_PER_FL_OZ: f64 = 29.573_529_562_5;
+use crate::units::{Unit, Units};
+
+pub use crate::units::convert::ML_PER_FL_OZ;
 
 /// "250 ml" or "8.5 fl oz".
 pub fn format_volume(ml: i64, unit: &str) -> String {
-    if unit == "fl_oz" {
-        let oz = ml as f64 / ML_PER_FL_OZ;
-        let s = format!("{oz:.1}");
-        format!("{} fl oz", s.trim_end_matches(".0"))
-    } else if ml >= 10_000 {
-        format!("{:.1} l", ml as f64 / 1000.0)
-    } else {
-        format!("{ml} ml")
+    Units {
+        volume: Unit::parse(unit),
+        ..Units::default()
     }
+    .volume_text(ml)
 }
 
 /// Millilitres from an amount typed in `unit`.

@@ -88,8 +88,15 @@ pub async fn list_measurements(page: Option<u32>) -> Result<MeasurementList, App
                     p.map(|p| format!("{p:.0}")).unwrap_or_default(),
                 )
             } else {
-                let v = value.unwrap_or(0.0);
-                (info.format(v), trim_number(v), String::new(), String::new())
+                // Shown and edited in the person's unit; stored in the catalogue's.
+                let (shown, conv) = auth.user.units.shown(info);
+                let v = conv.shown(value.unwrap_or(0.0));
+                (
+                    shown.format(v),
+                    trim_number(v),
+                    String::new(),
+                    String::new(),
+                )
             };
             Some(Entry {
                 id,
@@ -113,7 +120,14 @@ pub async fn list_measurements(page: Option<u32>) -> Result<MeasurementList, App
         metrics: catalogue::METRICS
             .iter()
             .filter(|m| m.manual && m.id != "blood_pressure")
-            .map(|m| (m.id.to_string(), m.label.to_string(), m.symbol.to_string()))
+            .map(|m| {
+                let (shown, _) = auth.user.units.shown(m);
+                (
+                    m.id.to_string(),
+                    m.label.to_string(),
+                    shown.symbol.to_string(),
+                )
+            })
             .collect(),
         today: now.format("%Y-%m-%d").to_string(),
         now: now.format("%H:%M").to_string(),
@@ -205,6 +219,7 @@ fn number(field: &str, raw: &str, what: &str) -> Result<f64, AppError> {
 /// One reading, ready for ingest; field errors use the form's names.
 #[cfg(feature = "ssr")]
 fn reading(
+    units: &crate::units::Units,
     metric: &str,
     value: &str,
     diastolic: &str,
@@ -229,6 +244,9 @@ fn reading(
             recorded_at: at,
         });
     }
+    // Typed in the person's unit (°F, lb …), checked there, stored in the catalogue's.
+    let (shown, conv) = units.shown(info);
+    let info = &shown;
     let v = number("value", value, "a value")?;
     if !(info.min..=info.max).contains(&v) {
         let bound = |b: f64| catalogue::format_number(b, if b.fract() == 0.0 { 0 } else { 1 });
@@ -245,6 +263,11 @@ fn reading(
             .replace(" .", "."),
         ));
     }
+    let v = if conv == crate::units::Conversion::SAME {
+        v
+    } else {
+        (conv.stored(v) * 10_000.0).round() / 10_000.0
+    };
     Ok(ingest::PointInput {
         metric_type: info.id.into(),
         value: Some(v),
@@ -287,7 +310,7 @@ pub async fn add_measurement(
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
     let at = when(&date, &time, local_time::zone(&auth.user.timezone))?;
-    let point = reading(&metric, &value, "", "", at)?;
+    let point = reading(&auth.user.units, &metric, &value, "", "", at)?;
     write(ctx.db(), &auth.user.id, point, None).await
 }
 
@@ -303,8 +326,15 @@ pub async fn add_blood_pressure(
     let auth = ctx.require_user()?;
     let at = when(&bp_date, &bp_time, local_time::zone(&auth.user.timezone))
         .map_err(|e| e.rename_field(&[("date", "bp_date"), ("time", "bp_time")]))?;
-    let point = reading("blood_pressure", &systolic, &diastolic, &pulse, at)
-        .map_err(|e| e.rename_field(&[("value", "systolic")]))?;
+    let point = reading(
+        &auth.user.units,
+        "blood_pressure",
+        &systolic,
+        &diastolic,
+        &pulse,
+        at,
+    )
+    .map_err(|e| e.rename_field(&[("value", "systolic")]))?;
     write(ctx.db(), &auth.user.id, point, None)
         .await
         .map_err(|e| e.rename_field(&[("value", "systolic"), ("date", "bp_date")]))
@@ -331,6 +361,7 @@ pub async fn update_measurement(
     let metric = own_entry(ctx.db(), &auth.user.id, &id).await?;
     let at = when(&date, &time, local_time::zone(&auth.user.timezone))?;
     let point = reading(
+        &auth.user.units,
         &metric,
         &value,
         diastolic.as_deref().unwrap_or(""),

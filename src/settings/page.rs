@@ -30,6 +30,7 @@ fn Settings(user: crate::accounts::SessionUser) -> impl IntoView {
         })}
         <div class="settings-grid">
             <ProfileSection/>
+            <crate::units::UnitsSection/>
             <PasswordSection/>
             <SessionsSection/>
             <crate::health::pages::SourcesSection/>

@@ -16,14 +16,14 @@ pub fn WorkoutsPage() -> impl IntoView {
 
 #[component]
 fn Workouts() -> impl IntoView {
-    let (activity, from, to, page) = (
+    let (activity, from, to, before) = (
         query_param("activity"),
         query_param("from"),
         query_param("to"),
-        query_param("page"),
+        query_param("before"),
     );
     let data = Resource::new(
-        move || (activity.get(), from.get(), to.get(), page.get()),
+        move || (activity.get(), from.get(), to.get(), before.get()),
         |(a, f, t, p)| list_workouts(a, f, t, p),
     );
     view! {
@@ -48,10 +48,11 @@ fn WorkoutListView(list: WorkoutList) -> impl IntoView {
         "activity={}&from={}&to={}",
         list.activity, list.from, list.to
     );
-    let prev = (list.page > 1).then(|| format!("/workouts?{query}&page={}", list.page - 1));
+    let newest = list.paged.then(|| format!("/workouts?{query}"));
     let next = list
-        .has_next
-        .then(|| format!("/workouts?{query}&page={}", list.page + 1));
+        .next
+        .as_ref()
+        .map(|c| format!("/workouts?{query}&before={c}"));
     let current = list.activity.clone();
     view! {
         {(!list.volume_svg.is_empty()).then(|| view! {
@@ -115,9 +116,8 @@ fn WorkoutListView(list: WorkoutList) -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 <nav class="pager" aria-label="Pages">
-                    {prev.map(|p| view! { <a class="btn btn-secondary" href=p rel="prev">"‹ Newer"</a> })}
-                    <span class="muted small">{format!("Page {}", list.page)}</span>
-                    {next.map(|n| view! { <a class="btn btn-secondary" href=n rel="next">"Older ›"</a> })}
+                    {newest.map(|p| view! { <a class="btn btn-ghost" href=p>"← Newest"</a> })}
+                    {next.map(|n| view! { <a class="btn btn-secondary" href=n rel="next">"Older →"</a> })}
                 </nav>
             }.into_any()
         }}

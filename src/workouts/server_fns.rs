@@ -27,8 +27,10 @@ pub struct WorkoutList {
     pub activity: String,
     pub from: String,
     pub to: String,
-    pub page: u32,
-    pub has_next: bool,
+    /// Whether this is a later page (a "Newest" link leads back).
+    pub paged: bool,
+    /// The `before` cursor of the next (older) page.
+    pub next: Option<String>,
     pub total: i64,
     pub volume_svg: String,
     pub volume_weeks: Vec<(String, String)>,
@@ -39,20 +41,11 @@ pub async fn list_workouts(
     activity: Option<String>,
     from: Option<String>,
     to: Option<String>,
-    page: Option<String>,
+    before: Option<String>,
 ) -> Result<WorkoutList, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    super::views::list(
-        ctx.db(),
-        &auth.user.id,
-        &auth.user.timezone,
-        activity,
-        from,
-        to,
-        page,
-    )
-    .await
+    super::views::list(ctx.db(), &auth.user, activity, from, to, before).await
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -81,5 +74,12 @@ pub struct WorkoutDetail {
 pub async fn get_workout(id: String) -> Result<WorkoutDetail, AppError> {
     let ctx = RequestCtx::capture()?;
     let auth = ctx.require_user()?;
-    super::views::detail(ctx.db(), &auth.user.id, &auth.user.timezone, &id).await
+    super::views::detail(
+        ctx.db(),
+        &auth.user.id,
+        &auth.user.timezone,
+        &auth.user.units,
+        &id,
+    )
+    .await
 }

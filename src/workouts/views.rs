@@ -13,7 +13,9 @@ use crate::health::charts::{self, Chart, Kind, Series};
 use crate::health::local_time;
 use crate::health::sources::source_name;
 use crate::health::views::hours_minutes;
+use crate::identity::SessionUser;
 use crate::platform::db::Db;
+use crate::units::Units;
 use crate::with_db;
 
 const PAGE_SIZE: i64 = 20;
@@ -41,19 +43,11 @@ pub fn activity_name(a: &str) -> String {
     s
 }
 
-fn pace(activity: &str, seconds: f64, meters: f64) -> Option<String> {
-    if meters < 1.0 || seconds < 1.0 {
-        return None;
-    }
-    if activity == "cycling" {
-        return Some(format!("{:.1} km/h", meters / seconds * 3.6));
-    }
-    let per_km = seconds / (meters / 1000.0);
-    Some(format!(
-        "{}:{:02} /km",
-        (per_km / 60.0) as u32,
-        (per_km % 60.0).round() as u32 % 60
-    ))
+/// `<µs since epoch>_<id>` back to the row's (started_at, id).
+fn parse_cursor(c: &str) -> Option<(DateTime<Utc>, String)> {
+    let (micros, id) = c.split_once('_')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?;
+    (!id.is_empty() && id.len() <= 64).then(|| (at, id.to_string()))
 }
 
 /// A bounded day from the query (so the instants it spans are safe to work out).
@@ -68,13 +62,13 @@ fn date_param(field: &str, v: Option<String>) -> Result<Option<Day>, AppError> {
 
 pub async fn list(
     db: &Db,
-    user_id: &str,
-    timezone: &str,
+    user: &SessionUser,
     activity: Option<String>,
     from: Option<String>,
     to: Option<String>,
-    page: Option<String>,
+    before: Option<String>,
 ) -> Result<WorkoutList, AppError> {
+    let (user_id, timezone, units) = (user.id.as_str(), user.timezone.as_str(), &user.units);
     let tz = local_time::zone(timezone);
     let today = local_time::today(tz);
     let from_d = date_param("from", from)?;
@@ -87,13 +81,15 @@ pub async fn list(
             ));
         }
     }
-    let page: u32 = match page.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => 1,
-        Some(p) => p
-            .parse()
-            .ok()
-            .filter(|p| (1..=100_000).contains(p))
-            .ok_or_else(|| AppError::invalid("page", "That page does not exist."))?,
+    // Keyset pages: `before` is the last row of the previous page (`<µs since epoch>_<id>`).
+    let cursor = match before.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(c) => Some(parse_cursor(c).ok_or_else(|| {
+            AppError::invalid(
+                "before",
+                "That page does not exist: start from the newest workouts.",
+            )
+        })?),
     };
     let activity = activity
         .map(|a| a.trim().to_string())
@@ -115,13 +111,15 @@ pub async fn list(
     let rows: Vec<EventRow> = with_db!(db, pool => sqlx::query_as(&format!(
         "SELECT id, provider_id, activity_type, title, started_at, duration_seconds, distance_meters, \
                 calories_kcal, avg_heart_rate, max_heart_rate \
-         FROM events WHERE {filter} ORDER BY started_at DESC, id DESC LIMIT $5 OFFSET $6"))
+         FROM events WHERE {filter} AND (started_at < $5 OR (started_at = $5 AND id < $6)) \
+         ORDER BY started_at DESC, id DESC LIMIT $7"))
         .bind(user_id)
         .bind(start)
         .bind(end)
         .bind(&act)
+        .bind(cursor.as_ref().map(|c| c.0).unwrap_or(end))
+        .bind(cursor.as_ref().map(|c| c.1.as_str()).unwrap_or(""))
         .bind(PAGE_SIZE + 1)
-        .bind((page as i64 - 1) * PAGE_SIZE)
         .fetch_all(pool)
         .await)?;
     let total: i64 = with_db!(db, pool => sqlx::query_scalar(&format!("SELECT COUNT(*) FROM events WHERE {filter}"))
@@ -137,6 +135,10 @@ pub async fn list(
         .fetch_all(pool)
         .await)?;
     let has_next = rows.len() as i64 > PAGE_SIZE;
+    let next = has_next
+        .then(|| rows.get(PAGE_SIZE as usize - 1))
+        .flatten()
+        .map(|r| format!("{}_{}", r.started_at.timestamp_micros(), r.id));
     let items = rows
         .into_iter()
         .take(PAGE_SIZE as usize)
@@ -151,10 +153,8 @@ pub async fn list(
                     .format("%a %-d %b %Y, %H:%M")
                     .to_string(),
                 duration: hours_minutes(secs / 3600.0),
-                distance: r
-                    .distance_meters
-                    .map(|m| format!("{} km", format_number(m / 1000.0, 2))),
-                pace: r.distance_meters.and_then(|m| pace(&a, secs, m)),
+                distance: r.distance_meters.map(|m| units.distance_text(m)),
+                pace: r.distance_meters.and_then(|m| units.pace_text(&a, secs, m)),
                 calories: r
                     .calories_kcal
                     .map(|c| format!("{} kcal", format_number(c, 0))),
@@ -222,8 +222,8 @@ pub async fn list(
         activity: activity.unwrap_or_default(),
         from: from_d.map(|d| d.to_string()).unwrap_or_default(),
         to: to_d.map(|d| d.to_string()).unwrap_or_default(),
-        page,
-        has_next,
+        paged: cursor.is_some(),
+        next,
         total,
         volume_svg,
         volume_weeks,
@@ -234,6 +234,7 @@ pub async fn detail(
     db: &Db,
     user_id: &str,
     timezone: &str,
+    units: &Units,
     id: &str,
 ) -> Result<WorkoutDetail, AppError> {
     let tz = local_time::zone(timezone);
@@ -270,11 +271,8 @@ pub async fn detail(
     let secs = r.duration_seconds.unwrap_or(0) as f64;
     let mut stats: Vec<(String, String)> = vec![("Duration".into(), hours_minutes(secs / 3600.0))];
     if let Some(m) = r.distance_meters {
-        stats.push((
-            "Distance".into(),
-            format!("{} km", format_number(m / 1000.0, 2)),
-        ));
-        if let Some(p) = pace(&a, secs, m) {
+        stats.push(("Distance".into(), units.distance_text(m)));
+        if let Some(p) = units.pace_text(&a, secs, m) {
             stats.push((if a == "cycling" { "Speed" } else { "Pace" }.into(), p));
         }
     }
@@ -289,16 +287,10 @@ pub async fn detail(
     }
     let num = |k: &str| data.get(k).and_then(Value::as_f64);
     if let Some(g) = num("elevationGain") {
-        stats.push((
-            "Elevation gain".into(),
-            format!("{} m", format_number(g, 0)),
-        ));
+        stats.push(("Elevation gain".into(), units.elevation_text(g)));
     }
     if let Some(l) = num("elevationLoss") {
-        stats.push((
-            "Elevation loss".into(),
-            format!("{} m", format_number(l, 0)),
-        ));
+        stats.push(("Elevation loss".into(), units.elevation_text(l)));
     }
     if let Some(c) = num("avgCadence") {
         stats.push(("Cadence".into(), format!("{c:.0} spm")));
@@ -320,9 +312,9 @@ pub async fn detail(
                             .and_then(Value::as_i64)
                             .map(|n| n.to_string())
                             .unwrap_or_default(),
-                        distance: format!("{} km", format_number(d / 1000.0, 2)),
+                        distance: units.distance_text(d),
                         time: format!("{}:{:02}", (t / 60.0) as u32, (t % 60.0) as u32),
-                        pace: pace(&a, t, d).unwrap_or_else(|| "–".into()),
+                        pace: units.pace_text(&a, t, d).unwrap_or_else(|| "–".into()),
                         avg_hr: l
                             .get("avgHR")
                             .and_then(Value::as_f64)

@@ -35,6 +35,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("POST", "/users/{userId}/journal") => json!({"body": "Hello"}),
         ("POST", "/users/{userId}/mood") => json!({"score": 3}),
         ("POST", "/users/{userId}/water") => json!({"amountMl": 100}),
+        ("PUT", "/users/{userId}/units") => json!({"system": "imperial"}),
         ("POST", "/webhooks") => {
             json!({"url": "http://127.0.0.1:9/hook", "events": ["user.created"]})
         }

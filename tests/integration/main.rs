@@ -52,4 +52,5 @@ mod schema;
 mod sessions;
 mod sync_engine;
 mod throttling;
+mod units;
 mod webhooks;

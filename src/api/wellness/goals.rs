@@ -21,6 +21,7 @@ use crate::goals::model::GoalCard;
 use crate::goals::repo::GoalRow;
 use crate::goals::service as goals;
 use crate::platform::state::AppState;
+use crate::units::Units;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -109,7 +110,7 @@ pub async fn list_goals(
 ) -> Result<Json<Page<Goal>>, ApiError> {
     caller.require(Scope::Read)?;
     let user = owned_user(&state, &caller, &user_id).await?;
-    let all = goals::evaluated(&state.db, &user.id, super::zone(&user)).await?;
+    let all = goals::evaluated(&state.db, &user.id, super::zone(&user), &Units::default()).await?;
     Ok(Json(Page::complete(
         all.into_iter().map(|(r, c)| goal(r, c)).collect(),
     )))
@@ -141,6 +142,8 @@ pub async fn create_goal(
         target: &target,
         name: input.name.as_deref(),
         habit: input.habit_id.as_deref(),
+        // The API speaks metric units.
+        units: Units::default(),
     };
     let id = goals::create(&state.db, &user.id, tz, draft)
         .await
@@ -154,7 +157,7 @@ pub async fn create_goal(
                 ],
             )
         })?;
-    let created = goals::evaluated(&state.db, &user.id, tz)
+    let created = goals::evaluated(&state.db, &user.id, tz, &Units::default())
         .await?
         .into_iter()
         .find(|(r, _)| r.id == id)

@@ -1,6 +1,7 @@
-//! `/v1/users/{userId}/habits`: habits with their schedule and streaks, and day check-ins.
-//! Streaks are counted in the person's zone and updated in the same transaction as the
-//! check-in; checking a day twice changes nothing.
+//! `/v1/users/{userId}/habits`: habits with their schedule (due weekdays, 0 = Sunday, or a
+//! weekly target: `timesPerWeek`) and streaks, and day check-ins. Streaks are counted in the
+//! person's zone and updated in the same transaction as the check-in; checking a day twice
+//! changes nothing.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -40,16 +41,24 @@ pub struct Habit {
     /// One emoji.
     pub icon: String,
     pub color: String,
-    /// `daily`, `weekdays` or `custom`.
+    /// `daily`, `weekdays` or `custom` (a habit with a weekly target is `custom` on all seven
+    /// days).
     pub frequency: String,
-    /// The weekdays it is due, 0 = Monday … 6 = Sunday.
+    /// The weekdays it is due, 0 = Sunday … 6 = Saturday.
     pub target_days: Vec<u8>,
+    /// The weekly target: check-ins a week (Monday to Sunday in the person's zone), 1–6; null
+    /// for a habit with due days.
+    #[schema(minimum = 1, maximum = 6)]
+    pub times_per_week: Option<u32>,
     /// False once archived.
     pub active: bool,
+    /// Due today; with a weekly target: this week is still short of it.
     pub due_today: bool,
     pub done_today: bool,
-    /// Due days in a row done, up to today in the person's zone.
+    /// Due days in a row done, up to today in the person's zone; with a weekly target, weeks
+    /// in a row that reached it (the week still running never breaks the streak).
     pub current_streak: u32,
+    /// In days, or weeks with a weekly target.
     pub longest_streak: u32,
     pub created_at: DateTime<Utc>,
 }
@@ -63,11 +72,17 @@ pub struct NewHabit {
     pub icon: Option<String>,
     /// `blue` when absent.
     pub color: Option<String>,
-    /// `daily` (when absent), `weekdays` or `custom`.
+    /// `daily` (when absent), `weekdays` or `custom`. Ignored when `timesPerWeek` is given.
     pub frequency: Option<String>,
-    /// For `custom`: the weekdays, 0 = Monday … 6 = Sunday.
+    /// For `custom`: the weekdays, 0 = Sunday … 6 = Saturday. Ignored when `timesPerWeek` is
+    /// given.
     #[serde(default)]
     pub target_days: Vec<u8>,
+    /// A weekly target instead of due days: check-ins a week (Monday to Sunday in the person's
+    /// zone), 1–6. When given, `frequency` and `targetDays` are ignored: the habit is stored as
+    /// `custom` on all seven days, and its streaks count weeks that reached the target.
+    #[schema(minimum = 1, maximum = 6)]
+    pub times_per_week: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -80,7 +95,7 @@ pub struct NewCheckIn {
     pub note: Option<String>,
 }
 
-/// A habit's streaks after a check-in changed.
+/// A habit's streaks after a check-in changed (in weeks for a habit with a weekly target).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckInResult {
@@ -107,6 +122,7 @@ async fn describe(
             let c = card(&h, logs.get(&h.id).unwrap_or(&empty), today, tz);
             Habit {
                 target_days: h.schedule().days(),
+                times_per_week: h.weekly_target(),
                 id: h.id,
                 name: h.name,
                 icon: h.icon,
@@ -150,7 +166,8 @@ pub async fn list_habits(
     }))
 }
 
-/// Start a habit.
+/// Start a habit: on due days (`frequency`, `targetDays`) or with a weekly target
+/// (`timesPerWeek`, which takes precedence).
 #[utoipa::path(post, path = "/users/{userId}/habits", tag = "Wellness",
     params(("userId" = String, Path, description = "The user's id")),
     request_body = NewHabit,
@@ -173,6 +190,7 @@ pub async fn create_habit(
         input.color.as_deref().unwrap_or("blue"),
         input.frequency.as_deref().unwrap_or("daily"),
         &input.target_days,
+        input.times_per_week,
     )?;
     let id = create(&state.db, &user.id, &checked).await?;
     let row = repo::get(&state.db, &user.id, &id).await?;

@@ -27,12 +27,13 @@ pub fn MetricPage() -> impl IntoView {
 #[component]
 fn Detail() -> impl IntoView {
     let params = use_params_map();
-    let (range, from, to, chart, view_mode) = (
+    let (range, from, to, chart, view_mode, before) = (
         query_param("range"),
         query_param("from"),
         query_param("to"),
         query_param("chart"),
         query_param("view"),
+        query_param("before"),
     );
     // The table toggle is part of the key, so a client-side navigation re-renders the view.
     let detail = Resource::new(
@@ -44,11 +45,14 @@ fn Detail() -> impl IntoView {
                 to.get(),
                 chart.get(),
                 view_mode.get(),
+                before.get(),
             )
         },
-        |(m, r, f, t, c, v)| async move {
+        |(m, r, f, t, c, v, b)| async move {
             let table = v.as_deref() == Some("table");
-            get_metric_detail(m, r, f, t, c).await.map(|d| (d, table))
+            get_metric_detail(m, r, f, t, c, b)
+                .await
+                .map(|d| (d, table))
         },
     );
     view! {
@@ -86,7 +90,10 @@ fn DetailView(d: MetricDetail, table: bool) -> impl IntoView {
         "/export/health/{}.csv?from={}&to={}",
         d.metric, d.from, d.to
     );
-    let empty = d.rows.is_empty();
+    let table_base = format!("{base}?{range_q}&chart={}&view=table", d.chart);
+    let newest_days = d.paged.then(|| table_base.clone());
+    let older_days = d.older.clone().map(|b| format!("{table_base}&before={b}"));
+    let empty = d.rows.is_empty() && !d.paged;
     let has_range = d.rows.iter().any(|r| r.min.is_some());
     view! {
         <Title text=d.label.clone()/>
@@ -148,6 +155,12 @@ fn DetailView(d: MetricDetail, table: bool) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
+                {(newest_days.is_some() || older_days.is_some()).then(|| view! {
+                    <nav class="pager" aria-label="Pages of the table">
+                        {newest_days.map(|h| view! { <a class="btn btn-ghost" href=h>"← Newest days"</a> })}
+                        {older_days.map(|h| view! { <a class="btn btn-secondary" href=h rel="next">"Older days →"</a> })}
+                    </nav>
+                })}
             </section>
         })}
     }

@@ -8,6 +8,7 @@ use crate::health::series;
 use crate::health::server_fns::BodyCard;
 use crate::health::sources::source_name;
 use crate::platform::db::Db;
+use crate::units::Units;
 
 pub const BODY_METRICS: [&str; 6] = [
     "weight",
@@ -22,6 +23,7 @@ pub async fn build(
     db: &Db,
     user_id: &str,
     timezone: &str,
+    units: &Units,
     range: Option<&str>,
 ) -> Result<Vec<BodyCard>, AppError> {
     let super::Span {
@@ -34,8 +36,13 @@ pub async fn build(
     let data = series::daily(db, user_id, &metrics, from, to).await?;
     Ok(metrics
         .iter()
-        .map(|m| {
-            let days = data.get(m.id).cloned().unwrap_or_default();
+        .map(|stored| {
+            let (shown, conv) = units.shown(stored);
+            let m = &shown;
+            let days: Vec<_> = data
+                .get(m.id)
+                .map(|days| days.iter().map(|d| conv.day(d)).collect())
+                .unwrap_or_default();
             let last = days.last();
             BodyCard {
                 metric: m.id.to_string(),

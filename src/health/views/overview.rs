@@ -12,6 +12,7 @@ use crate::health::sources::source_name;
 use crate::health::trend::Trend;
 use crate::health::{charts, local_time};
 use crate::platform::db::Db;
+use crate::units::Units;
 
 /// Headline metrics, in the order tiles appear.
 pub const TILES: [&str; 10] = [
@@ -27,7 +28,12 @@ pub const TILES: [&str; 10] = [
     "recovery_score",
 ];
 
-pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, AppError> {
+pub async fn build(
+    db: &Db,
+    user_id: &str,
+    timezone: &str,
+    units: &Units,
+) -> Result<Overview, AppError> {
     let tz = local_time::zone(timezone);
     let today = local_time::today(tz);
     let from = today - Duration::days(37);
@@ -37,8 +43,15 @@ pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Overview, A
     metrics.push(sleep_score);
     let data = series::daily(db, user_id, &metrics, from, today).await?;
     let mut tiles = Vec::new();
-    for metric in metrics.iter().filter(|m| m.id != "sleep_score") {
-        let days = data.get(metric.id).map(Vec::as_slice).unwrap_or(&[]);
+    for stored in metrics.iter().filter(|m| m.id != "sleep_score") {
+        // Figures in the person's unit: "3.11 mi" rather than "5,000 m".
+        let (shown, conv) = units.shown(stored);
+        let metric = &shown;
+        let days: Vec<DayFigure> = data
+            .get(metric.id)
+            .map(|days| days.iter().map(|d| conv.day(d)).collect())
+            .unwrap_or_default();
+        let days = days.as_slice();
         // The latest figure within the last week.
         let Some(latest) = days
             .iter()

@@ -8,6 +8,7 @@ use crate::health::local_time;
 use crate::health::server_fns::RecordRow;
 use crate::health::sources::source_name;
 use crate::platform::db::Db;
+use crate::units::Units;
 use crate::with_db;
 
 /// "Most steps in a day" and friends.
@@ -29,7 +30,12 @@ fn title(metric: &str, category: &str) -> String {
     }
 }
 
-pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Vec<RecordRow>, AppError> {
+pub async fn build(
+    db: &Db,
+    user_id: &str,
+    timezone: &str,
+    units: &Units,
+) -> Result<Vec<RecordRow>, AppError> {
     let tz = local_time::zone(timezone);
     let rows: Vec<(String, String, f64, DateTime<Utc>, String)> = with_db!(db, pool => sqlx::query_as(
         "SELECT metric_type, category, value, recorded_at, provider_id FROM personal_records \
@@ -43,10 +49,10 @@ pub async fn build(db: &Db, user_id: &str, timezone: &str) -> Result<Vec<RecordR
             let info = catalogue::metric(&metric);
             let value_text = match (metric.as_str(), category.as_str()) {
                 ("workout", "longest_workout") => super::hours_minutes(value / 3600.0),
-                ("workout", _) => format!("{} km", catalogue::format_number(value / 1000.0, 2)),
+                ("workout", _) => units.distance_text(value),
                 ("sleep", _) => super::hours_minutes(value),
                 _ => info
-                    .map(|m| m.format(value))
+                    .map(|m| units.format(m, value))
                     .unwrap_or_else(|| value.to_string()),
             };
             let order = catalogue::METRICS

@@ -10,9 +10,16 @@ use crate::health::local_time;
 use crate::health::series::{self, DayFigure};
 use crate::health::server_fns::{DayRow, MetricDetail, Stats, TrendItem, TrendSection};
 use crate::health::sources::source_name;
+use crate::identity::SessionUser;
 use crate::platform::db::Db;
+use crate::units::Units;
 
-pub async fn index(db: &Db, user_id: &str, timezone: &str) -> Result<Vec<TrendSection>, AppError> {
+pub async fn index(
+    db: &Db,
+    user_id: &str,
+    timezone: &str,
+    units: &Units,
+) -> Result<Vec<TrendSection>, AppError> {
     let tz = local_time::zone(timezone);
     let today = local_time::today(tz);
     let all: Vec<&'static MetricInfo> = METRICS.iter().collect();
@@ -27,10 +34,11 @@ pub async fn index(db: &Db, user_id: &str, timezone: &str) -> Result<Vec<TrendSe
                 .filter(|m| m.category == *cat)
                 .map(|m| {
                     let last = data.get(m.id).and_then(|d| d.last());
+                    let (shown, conv) = units.shown(m);
                     TrendItem {
                         metric: m.id.to_string(),
                         label: m.label.to_string(),
-                        latest: last.map(|d| display(m, d)),
+                        latest: last.map(|d| display(&shown, &conv.day(d))),
                         when: last.map(|d| when_label(d.date, today)),
                     }
                 })
@@ -52,21 +60,40 @@ pub fn display(m: &MetricInfo, d: &DayFigure) -> String {
     }
 }
 
+/// Days per page of the day-by-day table.
+pub const ROWS_PER_PAGE: usize = 31;
+
 pub async fn detail(
     db: &Db,
-    user_id: &str,
-    timezone: &str,
+    user: &SessionUser,
     metric_id: &str,
     q: &RangeQuery,
     chart: Option<&str>,
+    before: Option<&str>,
 ) -> Result<MetricDetail, AppError> {
-    let metric = catalogue::metric(metric_id)
+    // The day table is paged by date (`before` = the oldest day shown so far, exclusive).
+    let before = match before.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(b) => Some(
+            crate::dates::Day::parse(b)
+                .map_err(|e| AppError::invalid("before", e.form_message()))?
+                .date(),
+        ),
+    };
+    let (user_id, timezone, units) = (user.id.as_str(), user.timezone.as_str(), &user.units);
+    let stored = catalogue::metric(metric_id)
         .ok_or_else(|| AppError::NotFound("There is no such metric.".into()))?;
+    // Figures from here on are in the person's unit (miles, pounds, °F …).
+    let (shown, conv) = units.shown(stored);
+    let metric = &shown;
     let tz = local_time::zone(timezone);
     let today = local_time::today(tz);
     let (from, to, range) = resolve_range(q, today, 30)?;
-    let data = series::daily(db, user_id, &[metric], from, to).await?;
-    let days = data.get(metric.id).cloned().unwrap_or_default();
+    let data = series::daily(db, user_id, &[stored], from, to).await?;
+    let days: Vec<DayFigure> = data
+        .get(metric.id)
+        .map(|days| days.iter().map(|d| conv.day(d)).collect())
+        .unwrap_or_default();
     let chart_kind = match chart {
         Some("line") => "line",
         Some("bar") => "bar",
@@ -101,9 +128,18 @@ pub async fn detail(
     sources.sort();
     sources.dedup();
     let show_range = metric.aggregation == Aggregation::Mean;
-    let rows = days
+    let mut page: Vec<&DayFigure> = days
         .iter()
         .rev()
+        .filter(|d| before.is_none_or(|b| d.date < b))
+        .take(ROWS_PER_PAGE + 1)
+        .collect();
+    let older = (page.len() > ROWS_PER_PAGE).then(|| {
+        page.truncate(ROWS_PER_PAGE);
+        page[ROWS_PER_PAGE - 1].date.to_string()
+    });
+    let rows = page
+        .into_iter()
         .map(|d| DayRow {
             date: d.date.to_string(),
             label: day_label(d.date, today),
@@ -133,6 +169,8 @@ pub async fn detail(
         chart: chart_kind.to_string(),
         svg,
         rows,
+        paged: before.is_some(),
+        older,
         stats,
         sources,
     })
@@ -170,7 +208,12 @@ pub fn chart_for(
         days.len()
     );
     chart.y_decimals = metric.decimals as usize;
-    chart.y_unit = metric.unit.to_string();
+    chart.y_unit = if metric.symbol.is_empty() {
+        metric.unit
+    } else {
+        metric.symbol
+    }
+    .to_string();
     let color = charts::family_color(metric.category.family());
     chart.series.push(Series {
         name: if metric.id == "blood_pressure" {

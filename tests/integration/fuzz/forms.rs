@@ -325,12 +325,13 @@ fn goal_rules_have_finite_targets_within_the_metric() {
         target,
         prop::option::of(text()),
         prop::option::of(text()),
+        any::<bool>(),
     );
     check(
         "form_goals",
         CASES,
         strategy,
-        |(metric, cadence, direction, target, name, habit)| {
+        |(metric, cadence, direction, target, name, habit, imperial)| {
             let draft = GoalDraft {
                 metric: &metric,
                 cadence: cadence.as_deref(),
@@ -338,6 +339,12 @@ fn goal_rules_have_finite_targets_within_the_metric() {
                 target: &target,
                 name: name.as_deref(),
                 habit: habit.as_deref(),
+                // Typed in pounds and fluid ounces half the time: stored within the same bounds.
+                units: if imperial {
+                    vitasync::units::Units::IMPERIAL
+                } else {
+                    vitasync::units::Units::default()
+                },
             };
             let Ok(rule) = parse_rule(&draft) else {
                 return Ok(());
@@ -347,7 +354,7 @@ fn goal_rules_have_finite_targets_within_the_metric() {
             prop_assert!(
                 rule.direction != Direction::Reach || rule.metric.combine == Combine::Last
             );
-            if let Ok(n) = name_or_default(draft.name, &rule) {
+            if let Ok(n) = name_or_default(draft.name, &rule, &draft.units) {
                 prop_assert!(!n.is_empty());
             }
             Ok(())
