@@ -26,6 +26,8 @@ pub mod habits;
 pub mod health;
 pub mod hydration;
 pub mod identity;
+#[cfg(feature = "ssr")]
+pub mod insights;
 pub mod instance;
 pub mod journal;
 pub mod measurements;
