@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Derived insights.
+    Insights {
+        #[command(subcommand)]
+        command: InsightsCommand,
+    },
     /// Measure ingest and page speed on both databases (see README, "Benchmarks").
     Bench(crate::bench::BenchArgs),
     /// Workspace API keys for the REST API.
@@ -83,6 +88,20 @@ enum ImportCommand {
         /// Roughly how many megabytes.
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=20_000))]
         mb: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum InsightsCommand {
+    /// Recompute baselines from the stored daily figures (a backfill; the server keeps them up
+    /// to date after each sync by itself).
+    Rebuild {
+        /// Only the person who signs in with this email; everyone when omitted.
+        #[arg(long)]
+        user: Option<String>,
+        /// From this local day (YYYY-MM-DD) on, instead of each person's first day with data.
+        #[arg(long, value_parser = parse_cli_day)]
+        from: Option<chrono::NaiveDate>,
     },
 }
 
@@ -246,6 +265,12 @@ async fn execute(cli: Cli) -> Result<(), String> {
             demo(&db, &user, days, intraday).await
         }
         Command::Import { command } => import(&config, command).await,
+        Command::Insights {
+            command: InsightsCommand::Rebuild { user, from },
+        } => {
+            let db = connect(&config).await?;
+            rebuild_insights(&db, user.as_deref(), from).await
+        }
         Command::Bench(args) => crate::bench::run(&config, args).await,
         Command::Keys {
             command: KeysCommand::Rotate,
@@ -334,6 +359,42 @@ fn parse_cli_expiry(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, String> 
         return Err(format!("--expires {raw:?} is not in the future"));
     }
     Ok(at)
+}
+
+fn parse_cli_day(raw: &str) -> Result<chrono::NaiveDate, String> {
+    crate::dates::Day::parse(raw)
+        .map(|d| d.date())
+        .map_err(|e| format!("{raw:?}: {e} (use YYYY-MM-DD)"))
+}
+
+async fn rebuild_insights(
+    db: &Db,
+    email: Option<&str>,
+    from: Option<chrono::NaiveDate>,
+) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let (people, report) = match email {
+        Some(email) => {
+            let user = crate::accounts::repo::find_by_email(db, &email.trim().to_lowercase())
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no user signs in with {email}"))?;
+            let report = crate::insights::derive::rebuild(db, &user.id, &user.timezone, from)
+                .await
+                .map_err(|e| format!("rebuild failed: {e}"))?;
+            (1, report)
+        }
+        None => crate::insights::service::rebuild_everyone(db, from)
+            .await
+            .map_err(|e| format!("rebuild failed: {e}"))?,
+    };
+    println!(
+        "rebuilt baselines of {people} person(s) in {:.1} s: {} stored, {} removed",
+        started.elapsed().as_secs_f64(),
+        report.stored,
+        report.removed
+    );
+    Ok(())
 }
 
 async fn rotate_keys(config: &Config) -> Result<(), String> {

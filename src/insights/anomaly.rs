@@ -161,7 +161,9 @@ const fn rule(
 
 /// The watched metrics. Limits: resting heart rate above 100 bpm (the usual definition of
 /// tachycardia at rest); SpO₂ below 90 %, critical below 88 %, judged on the night's mean so a
-/// single dip does not count; respiratory rate above 25 breaths a minute.
+/// single dip does not count; respiratory rate above 25 breaths a minute. SpO₂'s MAD floor is one
+/// percentage point, the resolution devices report it in: with whole-percent readings a median
+/// between two values gives a MAD of 0.5, which would make an ordinary 94 % night look rare.
 #[rustfmt::skip]
 pub const RULES: &[MetricRule] = &[
     rule("resting_heart_rate", ("Resting heart rate", "resting heart rate"), (" bpm", 0),
@@ -169,7 +171,7 @@ pub const RULES: &[MetricRule] = &[
         explanation: "above 100 bpm, the usual upper limit of a resting heart rate in adults" })),
     rule("heart_rate_variability", ("HRV", "HRV"), (" ms", 0), Direction::Low, (0.05, 2.0),
         None),
-    rule("spo2", ("SpO₂", "SpO₂"), ("%", 0), Direction::Low, (0.0, 0.5), Some(Limit {
+    rule("spo2", ("SpO₂", "SpO₂"), ("%", 0), Direction::Low, (0.0, 1.0), Some(Limit {
         warning: 90.0, critical: Some(88.0),
         explanation: "below 90%, under the range usual for healthy adults" })),
     rule("respiratory_rate", ("Respiratory rate", "respiratory rate"), (" brpm", 1),

@@ -218,6 +218,7 @@ pub async fn serve(state: AppState) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr} (LEPTOS_SITE_ADDR): {e}"))?;
     housekeeping::spawn(state.db.clone());
+    crate::insights::worker::spawn(state.db.clone());
     // Uploads a stopped server left behind are not going to be imported.
     if let Ok(mut dir) = tokio::fs::read_dir(state.config.data_dir.join("imports")).await {
         while let Ok(Some(entry)) = dir.next_entry().await {

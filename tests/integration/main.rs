@@ -32,6 +32,7 @@ mod health_pages;
 mod http_basics;
 mod hydration;
 mod input_bounds;
+mod insights_baselines;
 mod isolation;
 mod journal;
 mod measurements;

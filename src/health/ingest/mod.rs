@@ -301,7 +301,9 @@ pub async fn apply(
     if rows.len() >= 10_000 {
         dialect::refresh_statistics(&mut tx, "health_metrics").await?;
     }
-    let report = ops::finish(&mut tx, &ctx, &events, merge(touched, deleted)).await?;
+    let spans = merge(touched, deleted);
+    let rederive_from = derive_from(&spans);
+    let report = ops::finish(&mut tx, &ctx, &events, spans).await?;
     tx.commit().await?;
     // Sessions other providers also recorded: decide again which one shows.
     let mut kinds: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
@@ -314,6 +316,9 @@ pub async fn apply(
         for kind in kinds {
             super::dedup::refresh(db, user_id, kind, from, to).await?;
         }
+    }
+    if let Some(from) = rederive_from {
+        crate::insights::service::request_derive(db, user_id, from).await;
     }
     tracing::debug!(user_id, provider = %batch.provider_id, points = rows.len(), events = events.len(), took = ?started.elapsed(), "ingested");
     Ok(IngestReport {
@@ -366,6 +371,16 @@ fn touched_spans(rows: &[PointRow]) -> Vec<Touched> {
             to: to + Duration::days(2),
         })
         .collect()
+}
+
+/// The first local day whose changed figures feed a derived insight (see
+/// `insights::service::request_derive`), if any did.
+fn derive_from(spans: &[Touched]) -> Option<NaiveDate> {
+    spans
+        .iter()
+        .filter(|t| crate::insights::service::derives_from(t.metric))
+        .map(|t| t.from)
+        .min()
 }
 
 fn merge(mut a: Vec<Touched>, b: Vec<Touched>) -> Vec<Touched> {
@@ -432,7 +447,9 @@ pub async fn forget_provider(
             .await
             .map(|r| r.rows_affected()))?;
     }
-    let report = ops::finish(&mut tx, &ctx, &[], touched(spans)).await?;
+    let spans = touched(spans);
+    let rederive_from = derive_from(&spans);
+    let report = ops::finish(&mut tx, &ctx, &[], spans).await?;
     with_db!(&mut tx, c => sqlx::query(DELETE_LEFT_RECORDS)
         .bind(user_id)
         .bind(provider_id)
@@ -442,5 +459,8 @@ pub async fn forget_provider(
     tx.commit().await?;
     // Copies other providers hold of the removed sessions show again, one per session.
     super::dedup::refresh_all(db, user_id).await?;
+    if let Some(from) = rederive_from {
+        crate::insights::service::request_derive(db, user_id, from).await;
+    }
     Ok(report)
 }
