@@ -389,14 +389,18 @@ pub fn description(ep: &Episode, middle_half: Option<(f64, f64)>) -> String {
         };
         format!(
             "{} was {word} than usual for {} days ({} to {}), at its {extreme} {value} on {}",
-            capitalise(noun),
+            super::capitalise(noun),
             ep.days,
             day(ep.start),
             day(ep.end),
             day(ep.peak_date)
         )
     } else {
-        format!("{} was {value} on {}", capitalise(noun), day(ep.peak_date))
+        format!(
+            "{} was {value} on {}",
+            super::capitalise(noun),
+            day(ep.peak_date)
+        )
     };
     if let Some(usual) = ep.peak.usual {
         text.push_str(&format!(" vs your usual {}{unit}", num(usual)));
@@ -418,14 +422,6 @@ pub fn description(ep: &Episode, middle_half: Option<(f64, f64)>) -> String {
 /// showing "usually within ±x".
 pub fn mad_as_sd(mad: f64) -> f64 {
     mad / MAD_Z_FACTOR
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -17,3 +17,13 @@ pub mod scores;
 pub mod service;
 pub mod stats;
 pub mod worker;
+
+/// The text with its first letter in upper case ("resting heart rate" → "Resting heart rate"),
+/// for sentences that start with a metric's name.
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

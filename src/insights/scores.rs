@@ -442,7 +442,7 @@ fn missing_note(
         } else {
             "have"
         };
-        let names = capitalise(&join(no_baseline, "and"));
+        let names = super::capitalise(&join(no_baseline, "and"));
         reasons.push(format!(
             "{names} {verb} no baseline yet (it takes about two weeks)"
         ));
@@ -464,14 +464,6 @@ fn join(items: &[&str], last: &str) -> String {
         [] => String::new(),
         [one] => (*one).to_string(),
         [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
